@@ -1,0 +1,38 @@
+// Schemas shared by both API surfaces.
+import { t } from "elysia";
+
+export const ErrorBody = t.Object({
+  message: t.String(),
+  documentation_url: t.String(),
+  errors: t.Optional(t.Array(t.Object({
+    resource: t.String(), field: t.String(), code: t.String(), message: t.String(),
+  }))),
+}, { title: "Error" });
+
+export const RepoParams = t.Object({
+  owner: t.String({ description: "Account that owns the repository (case-insensitive)" }),
+  repo: t.String({ description: "Repository name (case-insensitive)" }),
+});
+
+// Ids stay strings in the route schema: a non-numeric id names no resource, so it gets
+// the 404 of a missing one (as on GitHub) rather than a 422.
+export const RunParams = t.Object({ ...RepoParams.properties, run_id: t.String({ description: "Run id (numeric)" }) });
+
+export const PageQuery = {
+  page: t.Optional(t.Integer({ description: "Page number, from 1", default: 1 })),
+  per_page: t.Optional(t.Integer({ description: "Results per page; default 30, values over 100 count as 100", default: 30 })),
+};
+
+export const forgeStatuses = ["queued", "waiting", "running", "completed"] as const;
+export const runConclusions = [
+  "success", "failure", "cancelled", "skipped", "timed_out", "neutral", "action_required", "startup_failure", "stale",
+] as const;
+
+export const authResponses = { 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 422: ErrorBody };
+
+/** A numeric id from a path segment, or null when it cannot name anything that exists. */
+export function parseId(raw: string): number | null {
+  if (!/^[0-9]{1,16}$/.test(raw)) return null;
+  const id = Number(raw);
+  return Number.isSafeInteger(id) && id > 0 ? id : null;
+}

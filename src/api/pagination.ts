@@ -1,0 +1,41 @@
+// Page-number pagination as GitHub does it: `page` from 1, `per_page` default 30 and
+// silently clamped to 100, and a Link header of absolute URLs that keep every other
+// query parameter, so a client can follow `next` without rebuilding the URL.
+import { ApiError } from "../errors.ts";
+import type { Page } from "../store/index.ts";
+
+export const defaultPerPage = 30;
+export const maxPerPage = 100;
+/** Far beyond any listing, and small enough that page × per_page stays an exact integer. */
+export const maxPage = 1_000_000_000;
+
+export interface PageRequest extends Page { page: number; perPage: number }
+
+export function pageRequest(query: { page?: number; per_page?: number }, resource: string): PageRequest {
+  const page = query.page ?? 1;
+  const perPage = Math.min(query.per_page ?? defaultPerPage, maxPerPage);
+  if (!Number.isSafeInteger(page) || page < 1 || page > maxPage) {
+    throw ApiError.invalid(resource, "page", `page must be an integer from 1 to ${maxPage}`);
+  }
+  if (!Number.isSafeInteger(perPage) || perPage < 1) {
+    throw ApiError.invalid(resource, "per_page", `per_page must be an integer from 1 to ${maxPerPage}`);
+  }
+  return { page, perPage, limit: perPage, offset: (page - 1) * perPage };
+}
+
+/** `Link` for this page of `total` items, or null when everything fits on one page. */
+export function linkHeader(base: string, requestUrl: URL, req: PageRequest, total: number): string | null {
+  const last = Math.max(1, Math.ceil(total / req.perPage));
+  if (last === 1 && req.page === 1) return null;
+  const at = (page: number) => {
+    const url = new URL(requestUrl.pathname + requestUrl.search, base);
+    url.searchParams.set("page", String(page));
+    return url.href;
+  };
+  const links: string[] = [];
+  if (req.page > 1) links.push(`<${at(Math.min(req.page - 1, last))}>; rel="prev"`);
+  if (req.page < last) links.push(`<${at(req.page + 1)}>; rel="next"`);
+  links.push(`<${at(last)}>; rel="last"`);
+  if (req.page > 1) links.push(`<${at(1)}>; rel="first"`);
+  return links.join(", ");
+}

@@ -1,0 +1,49 @@
+// createApp() builds the whole service without listening: the executable, the tests and
+// any runtime (Bun.serve, Deno.serve(app.fetch)) all serve this same app.
+import { Elysia } from "elysia";
+import { errorHandling } from "./api/respond.ts";
+import { forgeApi } from "./api/v1/index.ts";
+import type { ApiContext } from "./api/context.ts";
+import { docs } from "./docs/openapi.ts";
+import type { DocsAssets } from "./docs/openapi.ts";
+import { version } from "./version.ts";
+
+export interface AppOptions extends ApiContext {
+  docsAssets: DocsAssets;
+  /** Data freshness for /readyz; absent when the database is not followed by a sync. */
+  readiness?: () => { ready: boolean; [k: string]: unknown };
+  logError?: (error: unknown, request: Request) => void;
+}
+
+/** `/api/v1/repos/:owner/:repo/actions/runs` → a pattern matching that path with any segment values. */
+function pathPattern(path: string): RegExp {
+  const source = path.split("/").map((seg) => (seg.startsWith(":") ? "[^/]+" : seg.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))).join("/");
+  return new RegExp(`^${source}/?$`);
+}
+
+export function createApp(opts: AppOptions) {
+  let routes: { pattern: RegExp; method: string }[] | null = null;
+  const allowedMethods = (pathname: string) => {
+    routes ??= app.routes.map((r) => ({ pattern: pathPattern(r.path), method: r.method }));
+    const methods = routes.filter((r) => r.pattern.test(pathname)).map((r) => r.method);
+    if (methods.length === 0) return null;
+    return methods.includes("GET") ? [...new Set([...methods, "HEAD"])] : methods;
+  };
+
+  const app = new Elysia()
+    .use(errorHandling({
+      allowedMethods,
+      logError: opts.logError ?? ((error) => console.error(error)),
+    }))
+    .get("/healthz", () => ({ status: "ok" }), { detail: { hide: true } })
+    .get("/readyz", ({ set }) => {
+      const state = opts.readiness?.() ?? { ready: true, sync: "none" };
+      if (!state.ready) set.status = 503;
+      return state;
+    }, { detail: { hide: true } })
+    .use(docs(opts.docsAssets, version))
+    .use(forgeApi(opts));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

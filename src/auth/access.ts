@@ -1,0 +1,50 @@
+// The auth chain, in the order the contract fixes: token (401) → scope (403) → policy (404).
+// It runs before any parameter is validated, so that a caller who may not see a repository
+// learns nothing from how its parameters are judged.
+import { ApiError } from "../errors.ts";
+import type { RepositoryRecord, Store, TokenHolder } from "../store/index.ts";
+import { canReadActions } from "./policy.ts";
+import { acceptedScopesHeader, hasScope } from "./scopes.ts";
+import type { Scope } from "./scopes.ts";
+import { hashToken, tokenFromAuthorization } from "./tokens.ts";
+
+export interface Access {
+  user: TokenHolder;
+  repo: RepositoryRecord;
+}
+
+/** The token's owner, if the Authorization header carries a valid token; else a 401. */
+export function authenticate(store: Store, authorization: string | null, now: number): TokenHolder {
+  const raw = tokenFromAuthorization(authorization);
+  if (raw === null) throw new ApiError("unauthorized", "Requires authentication");
+  const holder = raw === undefined ? null : store.findTokenByHash(hashToken(raw));
+  const valid = holder !== null
+    && holder.revokedAt === null
+    && (holder.expiresAt === null || holder.expiresAt > now)
+    && holder.suspendedAt === null;
+  if (!valid) throw new ApiError("unauthorized", "Bad credentials");
+  return holder;
+}
+
+export function requireScope(user: TokenHolder, scope: Scope): void {
+  if (!hasScope(user.scopes, scope)) {
+    throw new ApiError("forbidden", "Resource not accessible by personal access token", {
+      headers: { "x-accepted-oauth-scopes": acceptedScopesHeader(scope), "x-oauth-scopes": user.scopes.join(", ") },
+    });
+  }
+}
+
+/** The repository named by the path, if this user may read its Actions data; else the 404 of a repository that does not exist. */
+export function authorizeRepository(store: Store, user: TokenHolder, owner: string, name: string): RepositoryRecord {
+  const repo = store.findRepository(owner, name);
+  if (repo === null || !canReadActions(user, repo, store)) throw ApiError.notFound();
+  return repo;
+}
+
+export function resolveAccess(
+  store: Store, authorization: string | null, owner: string, name: string, scope: Scope, now: number,
+): Access {
+  const user = authenticate(store, authorization, now);
+  requireScope(user, scope);
+  return { user, repo: authorizeRepository(store, user, owner, name) };
+}

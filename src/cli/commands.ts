@@ -1,0 +1,45 @@
+// The executable's commands and their flags, in one table that parsing and --help share.
+import type { CommandSpec } from "./args.ts";
+
+export const serveCommand: CommandSpec = {
+  name: "serve",
+  summary: "Serve the API. With no --db, serves the demo database embedded in the executable.",
+  options: {
+    db: { type: "string", env: "ACTIONS_RUNS_DB", placeholder: "FILE", description: "SQLite database file to serve (opened read-only)" },
+    host: { type: "string", env: "ACTIONS_RUNS_HOST", placeholder: "HOST", default: "127.0.0.1", description: "Address to listen on" },
+    port: { type: "integer", env: "ACTIONS_RUNS_PORT", placeholder: "N", min: 0, max: 65535, description: "TCP port; 0 picks a free one (default 8080, or none when --unix-socket is given)" },
+    "unix-socket": { type: "string", env: "ACTIONS_RUNS_UNIX_SOCKET", placeholder: "PATH", description: "Also (or, without --port, only) listen on this unix socket" },
+    "tls-cert": { type: "string", env: "ACTIONS_RUNS_TLS_CERT", placeholder: "FILE", description: "PEM certificate: serve HTTPS on the TCP port" },
+    "tls-key": { type: "string", env: "ACTIONS_RUNS_TLS_KEY", placeholder: "FILE", description: "PEM private key for --tls-cert" },
+    "public-url": { type: "string", env: "ACTIONS_RUNS_PUBLIC_URL", placeholder: "URL", description: "Base of the absolute URLs in responses (default: the request's own origin)" },
+    "sync-from": { type: "string", env: "ACTIONS_RUNS_SYNC_FROM", placeholder: "URL", description: "Keep --db live by following this forge PostgreSQL database" },
+    "shutdown-grace": { type: "integer", env: "ACTIONS_RUNS_SHUTDOWN_GRACE", placeholder: "SECONDS", default: 10, min: 0, max: 3600, description: "On SIGTERM/SIGINT, time allowed for in-flight requests" },
+    help: { type: "boolean", description: "Show this help" },
+  },
+};
+
+export const seedCommand: CommandSpec = {
+  name: "seed",
+  summary: "Write a realistic, deterministic database: a SQLite file (--out) or a forge-schema PostgreSQL database (--postgres).",
+  options: {
+    out: { type: "string", placeholder: "FILE", description: "SQLite file to create (replaced if it exists)" },
+    postgres: { type: "string", placeholder: "URL", description: "PostgreSQL database to fill (forge schema)" },
+    repos: { type: "integer", placeholder: "N", default: 40, min: 0, max: 10_000_000, description: "Generated repositories, besides the fixed demo ones" },
+    runs: { type: "integer", placeholder: "N", default: 2000, min: 0, max: 1_000_000_000, description: "Generated runs, besides the demo ones" },
+    seed: { type: "integer", placeholder: "N", default: 1, min: 0, max: 2 ** 32 - 1, description: "Random seed: the same seed and sizes give the same data" },
+    help: { type: "boolean", description: "Show this help" },
+  },
+};
+
+export const syncCommand: CommandSpec = {
+  name: "sync",
+  summary: "Copy the forge's PostgreSQL data into the service's SQLite file, then keep following its changes.",
+  options: {
+    from: { type: "string", env: "ACTIONS_RUNS_SYNC_FROM", placeholder: "URL", description: "Forge PostgreSQL URL (a read-only role is enough)" },
+    db: { type: "string", env: "ACTIONS_RUNS_DB", placeholder: "FILE", description: "SQLite file to write (created if missing)" },
+    once: { type: "boolean", description: "Stop once caught up" },
+    help: { type: "boolean", description: "Show this help" },
+  },
+};
+
+export const commands = [serveCommand, seedCommand, syncCommand] as const;

@@ -1,0 +1,72 @@
+// `actions-runs serve`: open the database (a file, or the embedded demo), build the app,
+// listen, and stop gracefully on SIGTERM/SIGINT.
+import { createApp } from "../app.ts";
+import { UsageError } from "../cli/args.ts";
+import type { ParsedOptions } from "../cli/args.ts";
+import { jsonLog } from "../log.ts";
+import { demoTokens } from "../seed/fixtures.ts";
+import { createStore } from "../store/index.ts";
+import { openDatabaseFile, openEmbeddedDemo } from "../runtime/bun/database.ts";
+import { embeddedDocsAssets } from "../runtime/bun/embedded.ts";
+import { listen } from "../runtime/bun/serve.ts";
+import { version } from "../version.ts";
+
+export async function serve(opts: ParsedOptions): Promise<number> {
+  const log = jsonLog();
+  const dbFile = opts.db as string | undefined;
+  const unixSocket = opts["unix-socket"] as string | undefined;
+  const port = (opts.port as number | undefined) ?? (unixSocket ? undefined : 8080);
+  const certFile = opts["tls-cert"] as string | undefined;
+  const keyFile = opts["tls-key"] as string | undefined;
+  if ((certFile === undefined) !== (keyFile === undefined)) throw new UsageError("--tls-cert and --tls-key go together");
+  if (certFile && port === undefined) throw new UsageError("--tls-cert needs a TCP --port");
+  for (const f of [certFile, keyFile]) if (f && !(await Bun.file(f).exists())) throw new UsageError(`cannot read ${f}`);
+  const publicUrl = opts["public-url"] as string | undefined;
+  if (publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicUrl)) throw new UsageError("--public-url must be an http(s) URL");
+  if (opts["sync-from"] !== undefined) throw new UsageError("--sync-from is not available in this build");
+
+  const opened = dbFile === undefined ? await openEmbeddedDemo() : openDatabaseFile(dbFile);
+  const store = createStore(opened.db);
+  const app = createApp({
+    store,
+    now: Date.now,
+    publicUrl: publicUrl?.replace(/\/+$/, ""),
+    docsAssets: embeddedDocsAssets,
+    logError: (error, request) => log("internal_error", { method: request.method, path: new URL(request.url).pathname, error: String((error as Error)?.stack ?? error) }),
+  });
+  app.compile();
+
+  const listening = await listen(app.fetch, {
+    host: opts.host as string,
+    port,
+    unixSocket,
+    tls: certFile && keyFile ? { certFile, keyFile } : undefined,
+    shutdownGraceSeconds: opts["shutdown-grace"] as number,
+  }, log);
+
+  log("started", {
+    version,
+    database: opened.source,
+    listening: listening.urls,
+    public_url: publicUrl ?? null,
+    shutdown_grace_s: opts["shutdown-grace"],
+  });
+  if (dbFile === undefined) {
+    console.log("Demo tokens (Authorization: token <t>):");
+    for (const t of demoTokens) console.log(`  ${t.token.padEnd(22)} ${t.note}`);
+  }
+
+  await new Promise<void>((resolve) => {
+    const onSignal = (signal: string) => {
+      log("stopping", { signal });
+      void listening.stop().then(() => {
+        opened.sqlite.close();
+        log("stopped");
+        resolve();
+      });
+    };
+    process.once("SIGTERM", () => onSignal("SIGTERM"));
+    process.once("SIGINT", () => onSignal("SIGINT"));
+  });
+  return 0;
+}

@@ -1,0 +1,56 @@
+#!/usr/bin/env bun
+// The executable: `actions-runs serve | seed | sync`. Reads flags and environment once,
+// and turns every mistake in them into one line on stderr and a non-zero exit.
+import { UsageError, parseOptions, usage } from "./cli/args.ts";
+import type { CommandSpec, ParsedOptions } from "./cli/args.ts";
+import { commands, seedCommand, serveCommand, syncCommand } from "./cli/commands.ts";
+import { version } from "./version.ts";
+
+const program = "actions-runs";
+
+function overview(): string {
+  return [
+    `${program} ${version}: the forge's Actions workflow runs, jobs and steps over HTTP (the forge's /api/v1 and GitHub's Actions API).`,
+    "",
+    `Usage: ${program} <command> [options]`,
+    "",
+    "Commands:",
+    ...commands.map((c) => `  ${c.name.padEnd(8)} ${c.summary}`),
+    "",
+    `Run '${program} <command> --help' for a command's options; '${program} --version' for the version.`,
+  ].join("\n");
+}
+
+async function run(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === "--help" || first === "-h" || first === "help") {
+    console.log(overview());
+    return first === undefined ? 2 : 0;
+  }
+  if (first === "--version" || first === "-v") {
+    console.log(version);
+    return 0;
+  }
+  const spec: CommandSpec | undefined = commands.find((c) => c.name === first);
+  if (!spec) throw new UsageError(`unknown command '${first}' (see '${program} --help')`);
+  const opts: ParsedOptions = parseOptions(spec, rest, process.env);
+  if (opts.help) {
+    console.log(usage(program, spec));
+    return 0;
+  }
+  switch (spec) {
+    case serveCommand: return (await import("./commands/serve.ts")).serve(opts);
+    case seedCommand: return (await import("./commands/seed.ts")).seed(opts);
+    case syncCommand: return (await import("./commands/sync.ts")).sync(opts);
+  }
+  return 2;
+}
+
+try {
+  const code = await run(process.argv.slice(2));
+  if (code !== 0 || process.argv[2] !== "serve") process.exitCode = code;
+} catch (e) {
+  const message = e instanceof Error ? e.message : String(e);
+  console.error(`${program}: ${message}`);
+  process.exit(e instanceof UsageError ? 2 : 1);
+}

@@ -1,0 +1,55 @@
+// Opening the service's SQLite database with bun:sqlite, always read-only: the API never
+// writes, and a stray write must fail rather than change the data it serves.
+import { Database } from "bun:sqlite";
+import { drizzle } from "drizzle-orm/bun-sqlite";
+import * as schema from "../../../db/schema.ts";
+import type { ServiceDatabase } from "../../store/index.ts";
+import { embeddedDemoDatabase } from "./embedded.ts";
+
+export interface OpenedDatabase {
+  sqlite: Database;
+  db: ServiceDatabase;
+  /** Where the data comes from, for the start-up line. */
+  source: string;
+}
+
+export class DatabaseOpenError extends Error {}
+
+const requiredTables = Object.keys(schema.forgeTables);
+
+function checked(sqlite: Database, source: string): OpenedDatabase {
+  let present: Set<string>;
+  try {
+    present = new Set(
+      sqlite.query<{ name: string }, []>("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((r) => r.name),
+    );
+  } catch (e) {
+    sqlite.close();
+    throw new DatabaseOpenError(`${source} is not a SQLite database (${(e as Error).message})`);
+  }
+  const missing = requiredTables.filter((t) => !present.has(t));
+  if (missing.length > 0) {
+    sqlite.close();
+    throw new DatabaseOpenError(`${source} is not an actions-runs database (missing tables: ${missing.join(", ")})`);
+  }
+  sqlite.run("PRAGMA query_only = ON");
+  return { sqlite, db: drizzle({ client: sqlite, schema }), source };
+}
+
+/** A database file, opened read-only; the sync may be writing it from another connection (WAL). */
+export function openDatabaseFile(path: string): OpenedDatabase {
+  let sqlite: Database;
+  try {
+    sqlite = new Database(path, { readonly: true, strict: true });
+    sqlite.run("PRAGMA busy_timeout = 5000");
+  } catch (e) {
+    throw new DatabaseOpenError(`cannot open database ${path}: ${(e as Error).message}`);
+  }
+  return checked(sqlite, path);
+}
+
+/** The demo database inside the executable, deserialized into memory read-only. */
+export async function openEmbeddedDemo(): Promise<OpenedDatabase> {
+  const bytes = await Bun.file(embeddedDemoDatabase).bytes();
+  return checked(Database.deserialize(bytes, { readonly: true, strict: true }), "embedded demo database");
+}

@@ -1,0 +1,55 @@
+// Listening with Bun.serve: TCP (optionally TLS) and/or a unix socket, one app behind
+// them all, and a graceful stop on SIGTERM/SIGINT that lets in-flight requests finish.
+import type { Server } from "bun";
+import type { Log } from "../../log.ts";
+
+export interface ListenOptions {
+  host: string;
+  /** Omitted: no TCP listener (unix socket only). */
+  port?: number;
+  unixSocket?: string;
+  tls?: { certFile: string; keyFile: string };
+  shutdownGraceSeconds: number;
+}
+
+export interface Listening {
+  urls: string[];
+  servers: Server<undefined>[];
+  stop(): Promise<void>;
+}
+
+export async function listen(fetch: (req: Request) => Response | Promise<Response>, opts: ListenOptions, log: Log): Promise<Listening> {
+  const servers: Server<undefined>[] = [];
+  const urls: string[] = [];
+  const error = (err: Error) => {
+    log("internal_error", { error: String(err?.stack ?? err) });
+    return new Response(JSON.stringify({ message: "Internal error", documentation_url: "https://docs.github.com/rest" }), {
+      status: 500, headers: { "content-type": "application/json; charset=utf-8" },
+    });
+  };
+  if (opts.port !== undefined) {
+    const tls = opts.tls ? { cert: Bun.file(opts.tls.certFile), key: Bun.file(opts.tls.keyFile) } : undefined;
+    const server = Bun.serve({ hostname: opts.host, port: opts.port, fetch, error, tls });
+    servers.push(server);
+    urls.push(server.url.href);
+  }
+  if (opts.unixSocket) {
+    servers.push(Bun.serve({ unix: opts.unixSocket, fetch, error }));
+    urls.push(`unix:${opts.unixSocket}`);
+  }
+
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    stopping ??= (async () => {
+      // stop(false): no new connections; the promise settles once in-flight requests are done.
+      const graceful = Promise.all(servers.map((s) => s.stop(false)));
+      const timedOut = await Promise.race([
+        graceful.then(() => false),
+        Bun.sleep(opts.shutdownGraceSeconds * 1000).then(() => true),
+      ]);
+      if (timedOut) await Promise.all(servers.map((s) => s.stop(true)));
+    })();
+    return stopping;
+  };
+  return { urls, servers, stop };
+}

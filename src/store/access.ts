@@ -1,0 +1,116 @@
+// The facts the auth chain needs: who a token belongs to, which repository a name means,
+// and the memberships the ActionRepoRead policy looks at. Every lookup is one indexed row.
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
+import { accounts, orgMembers, personalAccessTokens, repoCollaborators, repositories } from "../../db/schema.ts";
+import type { Visibility } from "../../db/schema.ts";
+import type { ServiceDatabase } from "./database.ts";
+
+export interface TokenHolder {
+  tokenId: number;
+  scopes: string[];
+  expiresAt: number | null;
+  revokedAt: number | null;
+  userId: number;
+  login: string;
+  siteAdmin: boolean;
+  suspendedAt: number | null;
+}
+
+export interface RepositoryRecord {
+  id: number;
+  name: string;
+  ownerId: number;
+  ownerLogin: string;
+  ownerType: "User" | "Organization";
+  visibility: Visibility;
+  actionsEnabled: boolean;
+  defaultBranch: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export function accessQueries(db: ServiceDatabase) {
+  const owner = alias(accounts, "owner");
+  const tokenByHash = db
+    .select({
+      tokenId: personalAccessTokens.id,
+      scopes: personalAccessTokens.scopes,
+      expiresAt: personalAccessTokens.expiresAt,
+      revokedAt: personalAccessTokens.revokedAt,
+      userId: accounts.id,
+      login: accounts.login,
+      siteAdmin: accounts.siteAdmin,
+      suspendedAt: accounts.suspendedAt,
+    })
+    .from(personalAccessTokens)
+    .innerJoin(accounts, eq(accounts.id, personalAccessTokens.userId))
+    .where(eq(personalAccessTokens.tokenHash, sql.placeholder("hash")))
+    .limit(1)
+    .prepare();
+
+  // Logins and names compare case-insensitively (both columns are COLLATE NOCASE).
+  const repoByName = db
+    .select({
+      id: repositories.id,
+      name: repositories.name,
+      ownerId: owner.id,
+      ownerLogin: owner.login,
+      ownerType: owner.type,
+      visibility: repositories.visibility,
+      actionsEnabled: repositories.actionsEnabled,
+      defaultBranch: repositories.defaultBranch,
+      createdAt: repositories.createdAt,
+      updatedAt: repositories.updatedAt,
+    })
+    .from(repositories)
+    .innerJoin(owner, eq(owner.id, repositories.ownerId))
+    .where(and(
+      eq(owner.login, sql.placeholder("owner")),
+      eq(repositories.name, sql.placeholder("name")),
+      isNull(repositories.deletedAt),
+    ))
+    .limit(1)
+    .prepare();
+
+  const collaborator = db
+    .select({ one: sql<number>`1` })
+    .from(repoCollaborators)
+    .where(and(eq(repoCollaborators.repoId, sql.placeholder("repoId")), eq(repoCollaborators.userId, sql.placeholder("userId"))))
+    .limit(1)
+    .prepare();
+
+  const member = db
+    .select({ one: sql<number>`1` })
+    .from(orgMembers)
+    .where(and(eq(orgMembers.orgId, sql.placeholder("orgId")), eq(orgMembers.userId, sql.placeholder("userId"))))
+    .limit(1)
+    .prepare();
+
+  const accountByLogin = db
+    .select({ id: accounts.id })
+    .from(accounts)
+    .where(eq(accounts.login, sql.placeholder("login")))
+    .limit(1)
+    .prepare();
+
+  return {
+    /** The token with this hash and its owner, whatever their state; validity is the caller's rule. */
+    findTokenByHash(hash: string): TokenHolder | null {
+      return (tokenByHash.get({ hash }) as TokenHolder | undefined) ?? null;
+    },
+    /** A live (not deleted) repository by owner login and name, case-insensitively. */
+    findRepository(ownerLogin: string, name: string): RepositoryRecord | null {
+      return (repoByName.get({ owner: ownerLogin, name }) as RepositoryRecord | undefined) ?? null;
+    },
+    isCollaborator(repoId: number, userId: number): boolean {
+      return collaborator.get({ repoId, userId }) !== undefined;
+    },
+    isOrgMember(orgId: number, userId: number): boolean {
+      return member.get({ orgId, userId }) !== undefined;
+    },
+    accountIdByLogin(login: string): number | null {
+      return (accountByLogin.get({ login }) as { id: number } | undefined)?.id ?? null;
+    },
+  };
+}

@@ -1,0 +1,70 @@
+// A run's jobs and their steps. Jobs come in job_index order (the workflow's declared graph);
+// re-runs add a new set of jobs per attempt, and the earlier attempts' jobs stay.
+import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
+import { workflowJobs, workflowRuns, workflowSteps } from "../../db/schema.ts";
+import type { WorkflowJob, WorkflowStep } from "../../db/schema.ts";
+import type { ServiceDatabase } from "./database.ts";
+import type { Page } from "./runs.ts";
+
+/** Which attempt's jobs: one attempt by number, or every attempt in order. */
+export type AttemptSelector = number | "all";
+
+const p = (name: string) => sql.placeholder(name);
+
+export function jobQueries(db: ServiceDatabase) {
+  const ofAttempt = db.select().from(workflowJobs)
+    .where(and(eq(workflowJobs.runId, p("runId")), eq(workflowJobs.runAttempt, p("attempt"))))
+    .orderBy(asc(workflowJobs.jobIndex))
+    .limit(p("limit")).offset(p("offset"))
+    .prepare();
+  const countOfAttempt = db.select({ total: count() }).from(workflowJobs)
+    .where(and(eq(workflowJobs.runId, p("runId")), eq(workflowJobs.runAttempt, p("attempt"))))
+    .prepare();
+  const ofAll = db.select().from(workflowJobs)
+    .where(eq(workflowJobs.runId, p("runId")))
+    .orderBy(asc(workflowJobs.runAttempt), asc(workflowJobs.jobIndex))
+    .limit(p("limit")).offset(p("offset"))
+    .prepare();
+  const countOfAll = db.select({ total: count() }).from(workflowJobs)
+    .where(eq(workflowJobs.runId, p("runId")))
+    .prepare();
+  // A job is reached through its run, so that a job id of another repository does not exist here.
+  const byId = db.select({ job: workflowJobs }).from(workflowJobs)
+    .innerJoin(workflowRuns, eq(workflowRuns.id, workflowJobs.runId))
+    .where(and(eq(workflowJobs.id, p("jobId")), eq(workflowRuns.repoId, p("repoId"))))
+    .limit(1)
+    .prepare();
+  const stepsOfJob = db.select().from(workflowSteps)
+    .where(eq(workflowSteps.jobId, p("jobId")))
+    .orderBy(asc(workflowSteps.number))
+    .prepare();
+
+  return {
+    listJobs(runId: number, attempt: AttemptSelector, page: Page): { jobs: WorkflowJob[]; total: number } {
+      if (attempt === "all") {
+        const total = (countOfAll.get({ runId }) as { total: number }).total;
+        return { jobs: total > page.offset ? (ofAll.all({ runId, ...page }) as WorkflowJob[]) : [], total };
+      }
+      const total = (countOfAttempt.get({ runId, attempt }) as { total: number }).total;
+      return { jobs: total > page.offset ? (ofAttempt.all({ runId, attempt, ...page }) as WorkflowJob[]) : [], total };
+    },
+    /** The job with this id if its run belongs to this repository. */
+    getJob(repoId: number, jobId: number): WorkflowJob | null {
+      return (byId.get({ jobId, repoId }) as { job: WorkflowJob } | undefined)?.job ?? null;
+    },
+    /** Steps of each job, in execution order, keyed by job id. */
+    stepsOf(jobIds: readonly number[]): Map<number, WorkflowStep[]> {
+      const byJob = new Map<number, WorkflowStep[]>(jobIds.map((id) => [id, []]));
+      if (jobIds.length === 1) {
+        byJob.set(jobIds[0]!, stepsOfJob.all({ jobId: jobIds[0] }) as WorkflowStep[]);
+      } else if (jobIds.length > 1) {
+        const rows = db.select().from(workflowSteps)
+          .where(inArray(workflowSteps.jobId, [...jobIds]))
+          .orderBy(asc(workflowSteps.jobId), asc(workflowSteps.number))
+          .all() as WorkflowStep[];
+        for (const step of rows) byJob.get(step.jobId)!.push(step);
+      }
+      return byJob;
+    },
+  };
+}

@@ -1,0 +1,126 @@
+// Workflow runs: the listing behind both API surfaces, and single runs. A listing is always
+// one repository, newest first with id breaking ties, so that equal timestamps page stably.
+import { and, count, desc, eq, getTableColumns, gt, gte, lt, lte, sql } from "drizzle-orm";
+import type { SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
+import { accounts, workflowRuns } from "../../db/schema.ts";
+import type { RunStatus, WorkflowRun } from "../../db/schema.ts";
+import type { ServiceDatabase } from "./database.ts";
+
+export interface RunFilter {
+  workflowId?: number;
+  /** Exact path of the workflow file as recorded on the run. */
+  workflowFile?: string;
+  headRef?: string;
+  /** Login of the run's actor, case-insensitively; an unknown login matches no run. */
+  actorLogin?: string;
+  event?: string;
+  status?: RunStatus;
+  conclusion?: string;
+  headSha?: string;
+  /** Limit to one run id (GitHub's check_suite_id: each run is its own check suite here). */
+  runId?: number;
+  createdFrom?: number;
+  createdFromInclusive?: boolean;
+  createdTo?: number;
+  createdToInclusive?: boolean;
+}
+
+export interface Page { limit: number; offset: number }
+
+export interface ActorRecord { id: number; login: string; type: string; siteAdmin: boolean }
+
+export interface RunRecord extends WorkflowRun {
+  actor: ActorRecord | null;
+  triggeringActor: ActorRecord | null;
+}
+
+type FilterKey = Exclude<keyof RunFilter, "createdFromInclusive" | "createdToInclusive">;
+const filterKeys: readonly FilterKey[] = [
+  "workflowId", "workflowFile", "headRef", "actorLogin", "event", "status", "conclusion", "headSha", "runId",
+  "createdFrom", "createdTo",
+];
+
+const p = (name: string) => sql.placeholder(name);
+const cmp = (inclusive: boolean | undefined, strict: typeof gt, loose: typeof gte) => (inclusive ? loose : strict);
+
+function conditionFor(key: FilterKey, filter: RunFilter): SQL {
+  const r = workflowRuns;
+  switch (key) {
+    case "workflowId": return eq(r.workflowId, p("workflowId"));
+    case "workflowFile": return eq(r.workflowFile, p("workflowFile"));
+    case "headRef": return eq(r.headRef, p("headRef"));
+    case "actorLogin": return eq(r.actorId, sql`(SELECT ${accounts.id} FROM ${accounts} WHERE ${accounts.login} = ${p("actorLogin")})`);
+    case "event": return eq(r.event, p("event"));
+    case "status": return eq(r.status, p("status"));
+    case "conclusion": return eq(r.conclusion, p("conclusion"));
+    case "headSha": return eq(r.headSha, p("headSha"));
+    case "runId": return eq(r.id, p("runId"));
+    case "createdFrom": return cmp(filter.createdFromInclusive, gt, gte)(r.createdAt, p("createdFrom"));
+    case "createdTo": return cmp(filter.createdToInclusive, lt, lte)(r.createdAt, p("createdTo"));
+  }
+}
+
+function actorColumns(table: typeof accounts) {
+  return { id: table.id, login: table.login, type: table.type, siteAdmin: table.siteAdmin };
+}
+
+export function runQueries(db: ServiceDatabase) {
+  const actor = alias(accounts, "actor");
+  const triggerer = alias(accounts, "triggerer");
+  const selection = {
+    ...getTableColumns(workflowRuns),
+    actor: actorColumns(actor),
+    triggeringActor: actorColumns(triggerer),
+  };
+  const base = () =>
+    db.select(selection).from(workflowRuns)
+      .leftJoin(actor, eq(actor.id, workflowRuns.actorId))
+      .leftJoin(triggerer, eq(triggerer.id, workflowRuns.triggeringActorId));
+
+  // One prepared statement per combination of filters in use, built on first use: the SQL
+  // shape (and so the index SQLite picks) depends on which filters are present.
+  const listings = new Map<string, { page: ReturnType<typeof preparePage>; total: ReturnType<typeof prepareTotal> }>();
+  const whereFor = (keys: FilterKey[], filter: RunFilter) =>
+    and(eq(workflowRuns.repoId, p("repoId")), ...keys.map((k) => conditionFor(k, filter)));
+  const preparePage = (keys: FilterKey[], filter: RunFilter) =>
+    base().where(whereFor(keys, filter))
+      .orderBy(desc(workflowRuns.createdAt), desc(workflowRuns.id))
+      .limit(p("limit")).offset(p("offset"))
+      .prepare();
+  const prepareTotal = (keys: FilterKey[], filter: RunFilter) =>
+    db.select({ total: count() }).from(workflowRuns).where(whereFor(keys, filter)).prepare();
+
+  function listingFor(filter: RunFilter) {
+    const keys = filterKeys.filter((k) => filter[k] !== undefined);
+    const shape = keys.join(",") + `|${filter.createdFromInclusive ? 1 : 0}${filter.createdToInclusive ? 1 : 0}`;
+    let listing = listings.get(shape);
+    if (!listing) {
+      listing = { page: preparePage(keys, filter), total: prepareTotal(keys, filter) };
+      listings.set(shape, listing);
+    }
+    const params: Record<string, unknown> = { repoId: 0 };
+    for (const k of keys) params[k] = filter[k];
+    return { listing, params };
+  }
+
+  const byId = base()
+    .where(and(eq(workflowRuns.repoId, p("repoId")), eq(workflowRuns.id, p("runId"))))
+    .limit(1)
+    .prepare();
+
+  return {
+    /** A repository's runs matching every filter given, newest first, and how many match in all. */
+    listRuns(repoId: number, filter: RunFilter, page: Page): { runs: RunRecord[]; total: number } {
+      const { listing, params } = listingFor(filter);
+      params.repoId = repoId;
+      const total = (listing.total.get(params) as { total: number }).total;
+      const runs = page.offset >= total ? [] : (listing.page.all({ ...params, ...page }) as RunRecord[]);
+      return { runs, total };
+    },
+    /** The run with this id if it belongs to this repository; a run of another repository does not exist here. */
+    getRun(repoId: number, runId: number): RunRecord | null {
+      return (byId.get({ repoId, runId }) as RunRecord | undefined) ?? null;
+    },
+  };
+}

@@ -1,0 +1,46 @@
+// A repository's workflows, by id or by file name (GitHub's `workflow_id` may be either).
+import { and, asc, count, eq, or, sql } from "drizzle-orm";
+import { workflows } from "../../db/schema.ts";
+import type { Workflow } from "../../db/schema.ts";
+import type { ServiceDatabase } from "./database.ts";
+import type { Page } from "./runs.ts";
+
+const p = (name: string) => sql.placeholder(name);
+
+/** `ci.yml` names `.shithub/workflows/ci.yml`: LIKE's wildcards in a name must not match anything else. */
+function likeSuffix(fileName: string): string {
+  return "%/" + fileName.replace(/[\\%_]/g, (c) => "\\" + c);
+}
+
+export function workflowQueries(db: ServiceDatabase) {
+  const list = db.select().from(workflows)
+    .where(eq(workflows.repoId, p("repoId")))
+    .orderBy(asc(workflows.id))
+    .limit(p("limit")).offset(p("offset"))
+    .prepare();
+  const total = db.select({ total: count() }).from(workflows).where(eq(workflows.repoId, p("repoId"))).prepare();
+  const byId = db.select().from(workflows)
+    .where(and(eq(workflows.repoId, p("repoId")), eq(workflows.id, p("id"))))
+    .limit(1).prepare();
+  const byFile = db.select().from(workflows)
+    .where(and(
+      eq(workflows.repoId, p("repoId")),
+      or(eq(workflows.path, p("path")), sql`${workflows.path} LIKE ${p("suffix")} ESCAPE '\\'`),
+    ))
+    .orderBy(asc(workflows.id))
+    .limit(1).prepare();
+
+  return {
+    listWorkflows(repoId: number, page: Page): { workflows: Workflow[]; total: number } {
+      const n = (total.get({ repoId }) as { total: number }).total;
+      return { workflows: n > page.offset ? (list.all({ repoId, ...page }) as Workflow[]) : [], total: n };
+    },
+    getWorkflow(repoId: number, id: number): Workflow | null {
+      return (byId.get({ repoId, id }) as Workflow | undefined) ?? null;
+    },
+    /** By the file's name (`ci.yml`) or its whole path (`.shithub/workflows/ci.yml`). */
+    getWorkflowByFile(repoId: number, file: string): Workflow | null {
+      return (byFile.get({ repoId, path: file, suffix: likeSuffix(file) }) as Workflow | undefined) ?? null;
+    },
+  };
+}
