@@ -1,0 +1,38 @@
+// One seeded database per test process, built with the same generator as the demo.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Database } from "bun:sqlite";
+import { seedSqlite } from "../../src/seed/sqlite.ts";
+
+export const testSeed = { repos: 40, runs: 2000, seed: 1 } as const;
+
+let seeded: Promise<string> | null = null;
+
+/** Path of a freshly seeded SQLite file, shared by every test file of this process. Do not write to it. */
+export function seededDatabase(): Promise<string> {
+  seeded ??= (async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "actions-runs-test-")), "runs.sqlite");
+    await seedSqlite(path, { ...testSeed });
+    return path;
+  })();
+  return seeded;
+}
+
+/** A writable copy of the seeded database, for tests that change data under a running server. */
+export async function seededCopy(): Promise<string> {
+  const src = await seededDatabase();
+  const path = join(mkdtempSync(join(tmpdir(), "actions-runs-copy-")), "runs.sqlite");
+  const db = new Database(src, { readonly: true });
+  db.run(`VACUUM INTO '${path.replaceAll("'", "''")}'`);
+  db.close();
+  const copy = new Database(path);
+  copy.run("PRAGMA journal_mode = WAL");
+  copy.close();
+  return path;
+}
+
+/** Raw SQL over the seeded file: the independent oracle the API's answers are checked against. */
+export async function oracle(): Promise<Database> {
+  return new Database(await seededDatabase(), { readonly: true });
+}

@@ -1,0 +1,13 @@
+// System tools some tests need (gh, chromium, PostgreSQL). Missing, such a test says so and
+// skips — except under CI=true, where a missing tool is a failure.
+
+/** The first of these commands found on PATH, or null (and a note) when none is. */
+export function requireTool(label: string, names: string[]): string | null {
+  for (const name of names) {
+    const path = Bun.which(name);
+    if (path) return path;
+  }
+  if (process.env.CI === "true") throw new Error(`${label} is required under CI=true but none of ${names.join(", ")} is on PATH`);
+  console.warn(`skipping ${label} tests: none of ${names.join(", ")} is installed`);
+  return null;
+}
