@@ -138,8 +138,8 @@ export class RunStream {
         title = rng.pick(pullRequestTitles);
         break;
       case "release":
-        c.releases++;
         ref = `v1.${Math.floor(c.releases / 4)}.${c.releases % 4}`;
+        c.releases++;
         title = `Release ${ref}`;
         break;
       case "schedule":
@@ -182,7 +182,7 @@ export class RunStream {
 
   private outcome(at: number, event: RunEvent, forced: ForcedOutcome | undefined) {
     const rng = this.rng;
-    let status: RunStatus = forced?.status ?? (at >= IN_PROGRESS_FROM ? rng.weighted(inProgressStatuses) : "completed");
+    const status: RunStatus = forced?.status ?? (at >= IN_PROGRESS_FROM ? rng.weighted(inProgressStatuses) : "completed");
     let conclusion: string | null = null;
     if (status === "completed") {
       conclusion = forced?.conclusion ?? rng.weighted(completedConclusions);
