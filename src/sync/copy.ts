@@ -1,0 +1,61 @@
+// What the sync needs from the service's SQLite file, as plain types (the bun:sqlite
+// implementation is in bun/sqlite-copy.ts), and how its progress is kept in sync_state:
+// written in the same transaction as the rows it describes, so a killed sync resumes exactly.
+import type { SqliteRow } from "./rows.ts";
+import type { CopiedTable, ForgeTable, KeyValues } from "./tables.ts";
+import type { PollMark } from "./watermarks.ts";
+
+export interface LoadPosition {
+  /** The table being loaded, and the last primary key committed from it (null: none yet). */
+  table: ForgeTable;
+  after: KeyValues | null;
+}
+
+export interface SyncProgress {
+  /** empty: never loaded; loading: a full load is under way; following: applying changes. */
+  phase: "empty" | "loading" | "following";
+  load: LoadPosition | null;
+  /** Poll marks, oldest first; the next change window starts at the first. */
+  history: PollMark[];
+  /** The source's clock (ms) at the snapshot the copy reflects. */
+  dataAsOfMs: number | null;
+}
+
+/** The copy; one batch = begin, upsert/remove, commit with the progress it reaches. */
+export interface CopyTarget {
+  progress(): SyncProgress;
+  begin(): void;
+  upsert(table: CopiedTable, rows: readonly SqliteRow[]): void;
+  remove(table: CopiedTable, keys: readonly KeyValues[]): void;
+  /** Delete every copied row (a full load starts from nothing). */
+  clear(): void;
+  commit(progress: Partial<SyncProgress>): void;
+  rollback(): void;
+  close(): void;
+}
+
+const keys = {
+  phase: "sync_phase",
+  load: "sync_load_position",
+  history: "sync_watermarks",
+  dataAsOfMs: "sync_data_as_of_ms",
+} as const satisfies Record<keyof SyncProgress, string>;
+
+export const syncStateKeys: readonly string[] = Object.values(keys);
+
+export const emptyProgress: SyncProgress = { phase: "empty", load: null, history: [], dataAsOfMs: null };
+
+/** sync_state rows (key → JSON text) for the fields given. */
+export function progressEntries(progress: Partial<SyncProgress>): [string, string][] {
+  return (Object.keys(keys) as (keyof SyncProgress)[])
+    .filter((field) => progress[field] !== undefined)
+    .map((field) => [keys[field], JSON.stringify(progress[field])]);
+}
+
+export function progressFromEntries(entries: ReadonlyMap<string, string>): SyncProgress {
+  const read = <K extends keyof SyncProgress>(field: K): SyncProgress[K] => {
+    const raw = entries.get(keys[field]);
+    return raw === undefined ? emptyProgress[field] : (JSON.parse(raw) as SyncProgress[K]);
+  };
+  return { phase: read("phase"), load: read("load"), history: read("history"), dataAsOfMs: read("dataAsOfMs") };
+}

@@ -1,0 +1,47 @@
+// The SQL the sync sends to the forge's PostgreSQL, built once per table. Only SELECTs, and
+// each one walks an index the forge already has: the primary key (full load, existence checks),
+// the updated_at index every table carries (change window), deleted_rows' seq primary key.
+import type { CopiedTable } from "./tables.ts";
+
+const quote = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`;
+
+export interface TableQueries {
+  /** $1 = limit. */
+  firstRows: string;
+  /** $1.. = the last key, then the limit. */
+  rowsAfterKey: string;
+  /** $1 = window start (timestamptz text, or '-infinity'), $2 = limit; a last column: updated_at as exact text. */
+  firstChanged: string;
+  /** $1 = window start, $2 = last updated_at text, $3.. = last key, then the limit. */
+  changedAfter: string;
+  /** $1.. = one int8[] per key column. */
+  withKeys: string;
+}
+
+export function tableQueries(table: CopiedTable): TableQueries {
+  const name = quote(table.name);
+  const columns = table.columns.map(quote).join(", ");
+  const key = table.key.map(quote);
+  const keyList = key.join(", ");
+  const keyParams = (from: number) => key.map((_, i) => `$${from + i}`).join(", ");
+  const n = key.length;
+  const withKeys = n === 1
+    ? `SELECT ${columns} FROM ${name} WHERE ${key[0]} = ANY($1::int8[])`
+    : `SELECT ${columns} FROM ${name} WHERE (${keyList}) IN (SELECT * FROM unnest(${key.map((_, i) => `$${i + 1}::int8[]`).join(", ")}))`;
+  const changedColumns = `${columns}, "updated_at"::text AS "sync_cursor"`;
+  const changedOrder = `ORDER BY "updated_at", ${keyList}`;
+  return {
+    firstRows: `SELECT ${columns} FROM ${name} ORDER BY ${keyList} LIMIT $1`,
+    rowsAfterKey: `SELECT ${columns} FROM ${name} WHERE (${keyList}) > (${keyParams(1)}) ORDER BY ${keyList} LIMIT $${n + 1}`,
+    firstChanged: `SELECT ${changedColumns} FROM ${name} WHERE "updated_at" >= $1::timestamptz ${changedOrder} LIMIT $2`,
+    // The repeated bound on updated_at alone lets the index range start at the cursor.
+    changedAfter: `SELECT ${changedColumns} FROM ${name} WHERE "updated_at" >= $1::timestamptz AND "updated_at" >= $2::timestamptz`
+      + ` AND ("updated_at", ${keyList}) > ($2::timestamptz, ${keyParams(3)}) ${changedOrder} LIMIT $${n + 3}`,
+    withKeys,
+  };
+}
+
+export const deletedAfterSql = `SELECT seq::text AS seq, table_name, row_key FROM deleted_rows WHERE seq > $1 ORDER BY seq LIMIT $2`;
+export const maxDeletedSeqSql = `SELECT coalesce(max(seq), 0)::text AS seq FROM deleted_rows`;
+export const snapshotSql = `SELECT pg_snapshot_xmin(s)::text AS xmin, pg_snapshot_xmax(s)::text AS xmax FROM pg_current_snapshot() AS s`;
+export const clockSql = `SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::int8::text AS us`;

@@ -1,0 +1,52 @@
+// What the sync needs from the forge's PostgreSQL, as plain types: the Bun.sql implementation
+// is in bun/postgres-source.ts. Every method only reads.
+import type { SqliteRow } from "./rows.ts";
+import type { CopiedTable, KeyValues } from "./tables.ts";
+
+export interface Page {
+  rows: SqliteRow[];
+  /** Where the next page starts, or null when this page was the last. */
+  next: PageCursor | null;
+}
+
+/** A keyset position: the last row's primary key, and for change pages its exact updated_at. */
+export interface PageCursor {
+  key: KeyValues;
+  updatedAt?: string;
+}
+
+export interface DeletedRow {
+  seq: number;
+  table: string;
+  rowKey: unknown;
+}
+
+/** Reads inside one REPEATABLE READ READ ONLY transaction: every call sees the same snapshot. */
+export interface Snapshot {
+  xmin: number;
+  xmax: number;
+  /** Rows in primary-key order after `after`. */
+  rowsAfter(table: CopiedTable, after: PageCursor | null, limit: number): Promise<Page>;
+  /** Rows with updated_at ≥ fromUs (null: all), in (updated_at, key) order after `after`. */
+  changedRows(table: CopiedTable, fromUs: number | null, after: PageCursor | null, limit: number): Promise<Page>;
+  /** deleted_rows with seq > afterSeq, in seq order. */
+  deletedAfter(afterSeq: number, limit: number): Promise<DeletedRow[]>;
+  /** The rows that exist with these keys. */
+  rowsWithKeys(table: CopiedTable, keys: readonly KeyValues[]): Promise<SqliteRow[]>;
+  /** The highest deleted_rows.seq visible (0 when none); read from the table, not the sequence. */
+  maxDeletedSeq(): Promise<number>;
+}
+
+export interface ForgeSource {
+  /** clock_timestamp() in µs, in its own statement, so it is read before the next snapshot. */
+  clockUs(): Promise<number>;
+  /** The xmin of a fresh snapshot: transactions with lower ids have all ended. */
+  currentXmin(): Promise<number>;
+  inSnapshot<T>(read: (snapshot: Snapshot) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** The source failed (down, unreachable, refused us); the message carries no secret. */
+export class SourceUnavailable extends Error {
+  override name = "SourceUnavailable";
+}

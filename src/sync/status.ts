@@ -1,0 +1,85 @@
+// The sync's state as /readyz and the logs see it. A log line is written when the state
+// changes, never per retry: a source that stays down for an hour is one line, then one more
+// when it is back.
+import type { Log } from "../log.ts";
+
+export type SyncState = "starting" | "loading" | "following" | "source_down" | "failing" | "stopped";
+
+export interface SyncStatus {
+  state: SyncState;
+  /** When the current state began (ms since the epoch). */
+  since: number;
+  /** When the last batch was committed to the SQLite file. */
+  lastBatchAt: number | null;
+  /** The moment (ms) of the source snapshot the copy reflects; null before the first load ends. */
+  dataAsOf: number | null;
+  /** How far the copy is behind the source: now − dataAsOf. */
+  lagMs: number | null;
+  /** Following, and lagMs within the freshness bound. */
+  fresh: boolean;
+  /** Rows upserted or deleted by this process. */
+  rowsApplied: number;
+  /** Change polls completed by this process. */
+  polls: number;
+  /** The table a full load is copying, and the rows it has copied so far. */
+  load: { table: string; rows: number } | null;
+  /** The error behind source_down or failing (no secrets). */
+  lastError: string | null;
+}
+
+export class SyncStatusTracker {
+  private current: SyncStatus;
+
+  constructor(
+    private readonly log: Log,
+    private readonly freshWithinMs: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.current = {
+      state: "starting", since: now(), lastBatchAt: null, dataAsOf: null, lagMs: null, fresh: false,
+      rowsApplied: 0, polls: 0, load: null, lastError: null,
+    };
+  }
+
+  snapshot(): SyncStatus {
+    const lagMs = this.current.dataAsOf === null ? null : Math.max(0, this.now() - this.current.dataAsOf);
+    const fresh = this.current.state === "following" && lagMs !== null && lagMs <= this.freshWithinMs;
+    return { ...this.current, load: this.current.load && { ...this.current.load }, lagMs, fresh };
+  }
+
+  get state(): SyncState {
+    return this.current.state;
+  }
+
+  /** Enter a state; logs one line only if it differs from the current one. */
+  enter(state: SyncState, fields: Record<string, unknown> = {}, error: string | null = null): void {
+    this.current.lastError = error;
+    if (state === this.current.state) return;
+    const previous = this.current.state;
+    const now = this.now();
+    const downMs = previous === "source_down" || previous === "failing" ? now - this.current.since : undefined;
+    this.current.state = state;
+    this.current.since = now;
+    if (state !== "loading") this.current.load = null;
+    this.log(`sync_${state}`, { previous, ...(downMs !== undefined ? { after_ms: downMs } : {}), ...(error ? { error } : {}), ...fields });
+  }
+
+  batchCommitted(rows: number, dataAsOf?: number): void {
+    this.current.lastBatchAt = this.now();
+    this.current.rowsApplied += rows;
+    if (dataAsOf !== undefined) this.current.dataAsOf = dataAsOf;
+  }
+
+  pollDone(): void {
+    this.current.polls++;
+  }
+
+  loading(table: string, rows: number): void {
+    this.current.load = { table, rows };
+  }
+
+  /** A copy restored from the file: its data is as of this moment until the first poll. */
+  restored(dataAsOf: number | null): void {
+    this.current.dataAsOf = dataAsOf;
+  }
+}
