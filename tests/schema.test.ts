@@ -10,7 +10,7 @@ import { migrations } from "../db/migrations/index.ts";
 test("every drizzle table matches the migrated database, column for column", () => {
   const db = new Database(":memory:");
   for (const m of migrations) db.exec(m.sql);
-  const tables = Object.values(schema).filter((v): v is SQLiteTable => typeof v === "object" && v !== null && Symbol.for("drizzle:IsDrizzleTable") in v);
+  const tables = Object.values(schema as Record<string, unknown>).filter((v): v is SQLiteTable => typeof v === "object" && v !== null && Symbol.for("drizzle:IsDrizzleTable") in v);
   expect(tables.length).toBeGreaterThanOrEqual(11);
   for (const table of tables) {
     const config = getTableConfig(table);

@@ -1,5 +1,6 @@
 // Schemas shared by both API surfaces.
 import { t } from "elysia";
+import type { TUnsafe } from "@sinclair/typebox";
 
 export const ErrorBody = t.Object({
   message: t.String(),
@@ -27,6 +28,15 @@ export const forgeStatuses = ["queued", "waiting", "running", "completed"] as co
 export const runConclusions = [
   "success", "failure", "cancelled", "skipped", "timed_out", "neutral", "action_required", "startup_failure", "stale",
 ] as const;
+
+/**
+ * One of these strings. Not t.UnionEnum: Elysia fills an absent optional UnionEnum query
+ * parameter with its first member, which would silently filter every listing.
+ */
+export function oneOf<const T extends string>(values: readonly T[], description?: string): TUnsafe<T> {
+  // TypeBox infers nothing from a union built from an array, so state the static type.
+  return t.Union(values.map((v) => t.Literal(v)), { description }) as unknown as TUnsafe<T>;
+}
 
 export const authResponses = { 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 422: ErrorBody };
 

@@ -61,17 +61,13 @@ function conditionFor(key: FilterKey, filter: RunFilter): SQL {
   }
 }
 
-function actorColumns(table: typeof accounts) {
-  return { id: table.id, login: table.login, type: table.type, siteAdmin: table.siteAdmin };
-}
-
 export function runQueries(db: ServiceDatabase) {
   const actor = alias(accounts, "actor");
   const triggerer = alias(accounts, "triggerer");
   const selection = {
     ...getTableColumns(workflowRuns),
-    actor: actorColumns(actor),
-    triggeringActor: actorColumns(triggerer),
+    actor: { id: actor.id, login: actor.login, type: actor.type, siteAdmin: actor.siteAdmin },
+    triggeringActor: { id: triggerer.id, login: triggerer.login, type: triggerer.type, siteAdmin: triggerer.siteAdmin },
   };
   const base = () =>
     db.select(selection).from(workflowRuns)
@@ -115,7 +111,7 @@ export function runQueries(db: ServiceDatabase) {
       const { listing, params } = listingFor(filter);
       params.repoId = repoId;
       const total = (listing.total.get(params) as { total: number }).total;
-      const runs = page.offset >= total ? [] : (listing.page.all({ ...params, ...page }) as RunRecord[]);
+      const runs = page.offset >= total ? [] : (listing.page.all({ ...params, ...page }) as unknown as RunRecord[]);
       return { runs, total };
     },
     /** The run with this id if it belongs to this repository; a run of another repository does not exist here. */

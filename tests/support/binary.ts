@@ -38,7 +38,12 @@ export async function startServer(args: string[], env: Record<string, string> = 
   let err = "";
   const decoder = new TextDecoder();
   const pump = async (stream: ReadableStream<Uint8Array>, sink: (s: string) => void) => {
-    for await (const chunk of stream) sink(decoder.decode(chunk));
+    const reader = stream.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      sink(decoder.decode(value, { stream: true }));
+    }
   };
   void pump(proc.stdout, (s) => (out += s));
   void pump(proc.stderr, (s) => (err += s));

@@ -1,5 +1,5 @@
 import { t } from "elysia";
-import { PageQuery, forgeStatuses, runConclusions } from "../model.ts";
+import { PageQuery, forgeStatuses, oneOf, runConclusions } from "../model.ts";
 
 const timestamp = t.Union([t.String({ format: "date-time" }), t.Null()]);
 
@@ -8,8 +8,8 @@ export const RunsQuery = t.Object({
   head_ref: t.Optional(t.String({ description: "Branch or tag the run was triggered against" })),
   actor: t.Optional(t.String({ description: "Login of the user who triggered the run" })),
   event: t.Optional(t.String({ description: "push, pull_request, workflow_dispatch, …" })),
-  status: t.Optional(t.UnionEnum([...forgeStatuses])),
-  conclusion: t.Optional(t.UnionEnum([...runConclusions])),
+  status: t.Optional(oneOf(forgeStatuses, "The forge's run status")),
+  conclusion: t.Optional(oneOf(runConclusions, "Set exactly when status is completed")),
   ...PageQuery,
 });
 
@@ -25,7 +25,7 @@ export const Run = t.Object({
   head_sha: t.String(),
   head_ref: t.String(),
   event: t.String(),
-  status: t.UnionEnum([...forgeStatuses]),
+  status: oneOf(forgeStatuses),
   conclusion: t.Union([t.String(), t.Null()]),
   actor_id: t.Union([t.Integer(), t.Null()]),
   actor_username: t.Union([t.String(), t.Null()]),
@@ -43,7 +43,7 @@ export const Job = t.Object({
   job_key: t.String(),
   job_name: t.String(),
   runs_on: t.String(),
-  status: t.UnionEnum([...forgeStatuses]),
+  status: oneOf(forgeStatuses),
   conclusion: t.Union([t.String(), t.Null()]),
   cancel_requested: t.Boolean(),
   needs_jobs: t.Array(t.String()),
