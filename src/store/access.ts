@@ -23,6 +23,7 @@ export interface RepositoryRecord {
   ownerId: number;
   ownerLogin: string;
   ownerType: "User" | "Organization";
+  ownerSiteAdmin: boolean;
   visibility: Visibility;
   actionsEnabled: boolean;
   defaultBranch: string;
@@ -57,6 +58,7 @@ export function accessQueries(db: ServiceDatabase) {
       ownerId: owner.id,
       ownerLogin: owner.login,
       ownerType: owner.type,
+      ownerSiteAdmin: owner.siteAdmin,
       visibility: repositories.visibility,
       actionsEnabled: repositories.actionsEnabled,
       defaultBranch: repositories.defaultBranch,
