@@ -2,6 +2,7 @@
 // any runtime (Bun.serve, Deno.serve(app.fetch)) all serve this same app.
 import { Elysia } from "elysia";
 import { errorHandling } from "./api/respond.ts";
+import { githubApi } from "./api/github/index.ts";
 import { forgeApi } from "./api/v1/index.ts";
 import type { ApiContext } from "./api/context.ts";
 import { docs } from "./docs/openapi.ts";
@@ -42,7 +43,9 @@ export function createApp(opts: AppOptions) {
       return state;
     }, { detail: { hide: true } })
     .use(docs(opts.docsAssets, version))
-    .use(forgeApi(opts));
+    .use(forgeApi(opts))
+    .use(githubApi(opts, "/api/v3"))
+    .use(githubApi(opts, ""));
   return app;
 }
 

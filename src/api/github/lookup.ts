@@ -1,0 +1,28 @@
+// Finding what a path names inside the repository the auth chain resolved; anything that
+// is not there (or not a valid id) is the same 404.
+import type { Workflow } from "../../../db/schema.ts";
+import { ApiError } from "../../errors.ts";
+import type { RunRecord, Store } from "../../store/index.ts";
+import { parseId } from "../model.ts";
+
+export function findRun(store: Store, repoId: number, rawId: string): RunRecord {
+  const id = parseId(rawId);
+  const run = id === null ? null : store.getRun(repoId, id);
+  if (!run) throw ApiError.notFound();
+  return run;
+}
+
+/** An attempt number of this run: from 1 to the run's latest attempt. */
+export function findAttempt(run: RunRecord, raw: string): number {
+  const n = parseId(raw);
+  if (n === null || n > run.runAttempt) throw ApiError.notFound();
+  return n;
+}
+
+/** GitHub's `workflow_id`: the workflow's numeric id, or its file name (`ci.yml`) or path. */
+export function findWorkflow(store: Store, repoId: number, raw: string): Workflow {
+  const id = /^[0-9]+$/.test(raw) ? parseId(raw) : null;
+  const found = id !== null ? store.getWorkflow(repoId, id) : store.getWorkflowByFile(repoId, raw);
+  if (!found) throw ApiError.notFound();
+  return found;
+}

@@ -1,0 +1,39 @@
+// GitHub's `simple-user` for a forge account. The URLs follow GitHub's layout under this
+// service's base; only the login, id, type and admin flag are data.
+import type { SurfaceUrls } from "../urls.ts";
+import { nodeId } from "../node-id.ts";
+
+export interface AccountFacts {
+  id: number;
+  login: string;
+  type: string;
+  siteAdmin: boolean;
+}
+
+export function simpleUser(account: AccountFacts, surface: SurfaceUrls) {
+  const login = encodeURIComponent(account.login);
+  const api = `${surface.api}/users/${login}`;
+  return {
+    login: account.login,
+    id: account.id,
+    node_id: nodeId(account.type === "Organization" ? "Organization" : "User", account.id),
+    // Where github.com serves it (github.com/<login>.png); the forge has no avatar of its own here.
+    avatar_url: `${surface.web}/${login}.png`,
+    gravatar_id: "",
+    url: api,
+    html_url: `${surface.web}/${login}`,
+    followers_url: `${api}/followers`,
+    following_url: `${api}/following{/other_user}`,
+    gists_url: `${api}/gists{/gist_id}`,
+    starred_url: `${api}/starred{/owner}{/repo}`,
+    subscriptions_url: `${api}/subscriptions`,
+    organizations_url: `${api}/orgs`,
+    repos_url: `${api}/repos`,
+    events_url: `${api}/events{/privacy}`,
+    received_events_url: `${api}/received_events`,
+    type: account.type,
+    site_admin: account.siteAdmin,
+  };
+}
+
+export type SimpleUser = ReturnType<typeof simpleUser>;

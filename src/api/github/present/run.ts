@@ -1,0 +1,70 @@
+// GitHub's `workflow-run` from a forge run. Each run is its own check suite here, so
+// check_suite_id is the run's id (and the `check_suite_id` filter matches on it).
+import type { RunRecord } from "../../../store/index.ts";
+import { isoSeconds } from "../../time.ts";
+import { nodeId } from "../node-id.ts";
+import { githubStatus } from "../status.ts";
+import { simpleUser } from "./account.ts";
+import type { RepositoryView } from "./repository.ts";
+
+export interface RunShownAs {
+  /** Reached through …/attempts/{n}: its jobs and logs are that attempt's. */
+  viaAttempt?: boolean;
+}
+
+export function workflowRun(run: RunRecord, view: RepositoryView, shown: RunShownAs = {}) {
+  const api = view.urls.api;
+  const url = `${api}/actions/runs/${run.id}`;
+  const attemptUrl = shown.viaAttempt ? `${url}/attempts/${run.runAttempt}` : url;
+  const createdAt = isoSeconds(run.createdAt)!;
+  return {
+    id: run.id,
+    name: run.workflowName,
+    node_id: nodeId("WorkflowRun", run.id),
+    check_suite_id: run.id,
+    check_suite_node_id: nodeId("CheckSuite", run.id),
+    head_branch: run.headRef,
+    head_sha: run.headSha,
+    path: run.workflowFile,
+    display_title: run.displayTitle,
+    run_number: run.runNumber,
+    run_attempt: run.runAttempt,
+    referenced_workflows: null,
+    event: run.event,
+    status: githubStatus(run.status),
+    conclusion: run.conclusion,
+    workflow_id: run.workflowId,
+    url,
+    html_url: `${view.urls.web}/actions/runs/${run.id}`,
+    pull_requests: [],
+    created_at: createdAt,
+    updated_at: isoSeconds(run.updatedAt)!,
+    // The schema has no null for these: an account that is gone is left out, not made up.
+    ...(run.actor && { actor: simpleUser(run.actor, view.surface) }),
+    ...(run.triggeringActor && { triggering_actor: simpleUser(run.triggeringActor, view.surface) }),
+    ...(run.startedAt !== null && { run_started_at: isoSeconds(run.startedAt)! }),
+    jobs_url: `${attemptUrl}/jobs`,
+    logs_url: `${attemptUrl}/logs`,
+    check_suite_url: `${api}/check-suites/${run.id}`,
+    artifacts_url: `${url}/artifacts`,
+    cancel_url: `${url}/cancel`,
+    rerun_url: `${url}/rerun`,
+    previous_attempt_url: run.runAttempt > 1 ? `${url}/attempts/${run.runAttempt - 1}` : null,
+    workflow_url: `${api}/actions/workflows/${run.workflowId}`,
+    // What the forge knows of the head commit: its sha, and the run's title (the commit
+    // subject for a push). It records no tree, author or committer.
+    head_commit: {
+      id: run.headSha,
+      tree_id: "",
+      message: run.displayTitle,
+      timestamp: createdAt,
+      author: null,
+      committer: null,
+    },
+    repository: view.minimal,
+    head_repository: view.minimal,
+    head_repository_id: view.record.id,
+  };
+}
+
+export type WorkflowRunObject = ReturnType<typeof workflowRun>;

@@ -1,0 +1,106 @@
+// Workflow runs: GitHub's listing (for the repository or one workflow), one run, and one
+// run as it was at an earlier attempt.
+import { Elysia } from "elysia";
+import { authPlugin } from "../../auth/plugin.ts";
+import type { Access } from "../../auth/access.ts";
+import { ApiError } from "../../errors.ts";
+import type { RunFilter } from "../../store/index.ts";
+import type { ApiContext } from "../context.ts";
+import { RepoParams, authResponses } from "../model.ts";
+import { linkHeader, pageRequest } from "../pagination.ts";
+import { runAtAttempt } from "./attempt.ts";
+import { parseCreated } from "./created.ts";
+import { routeDoc } from "./docs.ts";
+import { findAttempt, findRun, findWorkflow } from "./lookup.ts";
+import { AttemptParams, RunParams, RunQuery, RunsQuery, WorkflowParams } from "./model.ts";
+import { repositoryView } from "./present/repository.ts";
+import { workflowRun } from "./present/run.ts";
+import { statusFilter } from "./status.ts";
+import { surfaceUrls } from "./urls.ts";
+
+type RunsQueryValue = typeof RunsQuery.static;
+
+/** GitHub's parameters as a run filter; null when they can match no run at all. */
+function runFilter(query: RunsQueryValue): RunFilter | null {
+  const filter: RunFilter = {
+    actorLogin: query.actor,
+    headRef: query.branch,
+    event: query.event,
+    headSha: query.head_sha,
+    runId: query.check_suite_id,
+  };
+  if (query.created !== undefined && query.created.trim() !== "") {
+    const range = parseCreated(query.created);
+    if (!range) {
+      throw ApiError.invalid("WorkflowRun", "created",
+        "created must be a date or a range in GitHub's search syntax, e.g. 2024-05-01, >=2024-05-01T10:00:00Z or 2024-05-01..2024-05-31");
+    }
+    Object.assign(filter, range);
+  }
+  if (query.status !== undefined) {
+    const status = statusFilter(query.status);
+    if (status === null) return null;
+    Object.assign(filter, status);
+  }
+  return filter;
+}
+
+export function runRoutes(ctx: ApiContext, prefix: string) {
+  const { store } = ctx;
+
+  const listing = (access: Access, query: RunsQueryValue, request: Request, set: { headers: Record<string, unknown> }, workflowId?: number) => {
+    const page = pageRequest(query, "WorkflowRun");
+    const filter = runFilter(query);
+    const { runs, total } = filter === null ? { runs: [], total: 0 } : store.listRuns(access.repo.id, { ...filter, workflowId }, page);
+    const surface = surfaceUrls(ctx, request, prefix);
+    const link = linkHeader(surface.web, new URL(request.url), page, total);
+    if (link) set.headers["link"] = link;
+    const view = repositoryView(access.repo, surface);
+    return { total_count: total, workflow_runs: runs.map((run) => workflowRun(run, view)) };
+  };
+
+  return new Elysia()
+    .use(authPlugin(store, ctx.now))
+    .get("/repos/:owner/:repo/actions/runs", ({ access, query, request, set }) => listing(access, query, request, set), {
+      repoAccess: "repo:read",
+      params: RepoParams,
+      query: RunsQuery,
+      response: authResponses,
+      detail: routeDoc(prefix, "List workflow runs for a repository",
+        "GitHub's `actions/list-workflow-runs-for-repo`: `{total_count, workflow_runs}`, newest first, with a `Link` header. `status` takes a status or a conclusion."),
+    })
+    .get("/repos/:owner/:repo/actions/workflows/:workflow_id/runs", ({ access, params, query, request, set }) => {
+      const workflow = findWorkflow(store, access.repo.id, params.workflow_id);
+      return listing(access, query, request, set, workflow.id);
+    }, {
+      repoAccess: "repo:read",
+      params: WorkflowParams,
+      query: RunsQuery,
+      response: authResponses,
+      detail: routeDoc(prefix, "List workflow runs for a workflow", "`workflow_id` is the workflow's id or its file name; an unknown workflow is a 404."),
+    })
+    .get("/repos/:owner/:repo/actions/runs/:run_id", ({ access, params, request }) => {
+      const run = findRun(store, access.repo.id, params.run_id);
+      return workflowRun(run, repositoryView(access.repo, surfaceUrls(ctx, request, prefix)));
+    }, {
+      repoAccess: "repo:read",
+      params: RunParams,
+      query: RunQuery,
+      response: authResponses,
+      detail: routeDoc(prefix, "Get a workflow run"),
+    })
+    .get("/repos/:owner/:repo/actions/runs/:run_id/attempts/:attempt_number", ({ access, params, request }) => {
+      const run = findRun(store, access.repo.id, params.run_id);
+      const attempt = findAttempt(run, params.attempt_number);
+      // A run has at most 256 jobs per attempt: one page holds them all.
+      const { jobs } = attempt === run.runAttempt ? { jobs: [] } : store.listJobs(run.id, attempt, { limit: 1000, offset: 0 });
+      const view = repositoryView(access.repo, surfaceUrls(ctx, request, prefix));
+      return workflowRun(runAtAttempt(run, attempt, jobs), view, { viaAttempt: true });
+    }, {
+      repoAccess: "repo:read",
+      params: AttemptParams,
+      query: RunQuery,
+      response: authResponses,
+      detail: routeDoc(prefix, "Get a workflow run attempt", "The run as it was at attempt n; an attempt after the latest is a 404."),
+    });
+}
