@@ -2,6 +2,7 @@
 // any runtime (Bun.serve, Deno.serve(app.fetch)) all serve this same app.
 import { Elysia } from "elysia";
 import { errorHandling } from "./api/respond.ts";
+import { conditionalRequests } from "./api/etag.ts";
 import { githubApi } from "./api/github/index.ts";
 import { forgeApi } from "./api/v1/index.ts";
 import type { ApiContext } from "./api/context.ts";
@@ -36,6 +37,8 @@ export function createApp(opts: AppOptions) {
       allowedMethods,
       logError: opts.logError ?? ((error) => console.error(error)),
     }))
+    // Before every route: a hook applies only to the routes registered after it.
+    .use(conditionalRequests())
     .get("/healthz", () => ({ status: "ok" }), { detail: { hide: true } })
     .get("/readyz", ({ set }) => {
       const state = opts.readiness?.() ?? { ready: true, sync: "none" };

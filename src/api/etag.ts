@@ -1,0 +1,42 @@
+// Conditional GET for every JSON answer: a 200 carries an ETag over its body (and the
+// Link and X-Total-Count that go with it), and a request whose If-None-Match names that
+// tag gets 304 with no body. Pollers such as `gh run watch` then cost a hash, not a transfer.
+import { createHash } from "node:crypto";
+import { Elysia } from "elysia";
+import { jsonType } from "./respond.ts";
+
+/** Headers that are part of what a listing says, besides its body. */
+const describedBy = ["link", "x-total-count"] as const;
+
+export function entityTag(body: string, headers: Record<string, unknown>): string {
+  const hash = createHash("sha1").update(body);
+  for (const name of describedBy) if (typeof headers[name] === "string") hash.update(`\n${name}:${headers[name]}`);
+  // Weak: the same JSON may travel gzip-encoded or not.
+  return `W/"${hash.digest("hex")}"`;
+}
+
+/** If-None-Match (a list of tags, `W/` or not, or `*`) against our tag, compared weakly. */
+export function matchesIfNoneMatch(header: string | null, tag: string): boolean {
+  if (header === null) return false;
+  const opaque = (t: string) => t.trim().replace(/^W\//, "");
+  const ours = opaque(tag);
+  return header.split(",").some((t) => t.trim() === "*" || opaque(t) === ours);
+}
+
+export function conditionalRequests() {
+  return new Elysia({ name: "conditional-requests" }).mapResponse({ as: "global" }, ({ responseValue, set, request }) => {
+    // Only JSON values the handlers returned: errors and files arrive here already as Responses.
+    if (responseValue instanceof Response || responseValue === null || typeof responseValue !== "object") return;
+    if (set.status !== undefined && set.status !== 200) return;
+    const body = JSON.stringify(responseValue);
+    const tag = entityTag(body, set.headers);
+    set.headers["etag"] = tag;
+    // A 200 for one token is no answer for another: shared caches must key on Authorization.
+    set.headers["vary"] = "Accept, Authorization";
+    if (matchesIfNoneMatch(request.headers.get("if-none-match"), tag)) {
+      const notModified: Record<string, string> = { etag: tag, vary: "Accept, Authorization" };
+      return new Response(null, { status: 304, headers: notModified });
+    }
+    return new Response(body, { status: 200, headers: { "content-type": jsonType } });
+  });
+}
