@@ -43,10 +43,13 @@ export async function listen(fetch: (req: Request) => Response | Promise<Respons
     stopping ??= (async () => {
       // stop(false): no new connections; the promise settles once in-flight requests are done.
       const graceful = Promise.all(servers.map((s) => s.stop(false)));
+      // A cleared timer rather than Bun.sleep: a pending sleep would keep the process alive for the whole grace period.
+      let timer: ReturnType<typeof setTimeout> | undefined;
       const timedOut = await Promise.race([
         graceful.then(() => false),
-        Bun.sleep(opts.shutdownGraceSeconds * 1000).then(() => true),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), opts.shutdownGraceSeconds * 1000))),
       ]);
+      clearTimeout(timer);
       if (timedOut) await Promise.all(servers.map((s) => s.stop(true)));
     })();
     return stopping;
