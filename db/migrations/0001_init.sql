@@ -92,17 +92,22 @@ CREATE TABLE workflow_runs (
   created_at           INTEGER NOT NULL,
   updated_at           INTEGER NOT NULL
 );
--- Every listing is "one repository, newest first, id breaking ties"; each filter that
--- narrows a large repository a lot gets its own index in that order, so a page is an
--- index range walk and never a sort. id is the rowid, so (…, created_at) ends in id.
-CREATE INDEX workflow_runs_repo_created   ON workflow_runs (repo_id, created_at DESC, id DESC);
-CREATE INDEX workflow_runs_repo_workflow  ON workflow_runs (repo_id, workflow_id, created_at DESC, id DESC);
-CREATE INDEX workflow_runs_repo_file      ON workflow_runs (repo_id, workflow_file, created_at DESC, id DESC);
-CREATE INDEX workflow_runs_repo_ref       ON workflow_runs (repo_id, head_ref, created_at DESC, id DESC);
-CREATE INDEX workflow_runs_repo_status    ON workflow_runs (repo_id, status, conclusion, created_at DESC, id DESC);
-CREATE INDEX workflow_runs_repo_actor     ON workflow_runs (repo_id, actor_id, created_at DESC, id DESC);
-CREATE INDEX workflow_runs_repo_event     ON workflow_runs (repo_id, event, created_at DESC, id DESC);
-CREATE INDEX workflow_runs_repo_sha       ON workflow_runs (repo_id, head_sha);
+-- Every listing is "one repository, newest first, id breaking ties". Each filter (and the
+-- pairs gh sends together: branch + status or conclusion, workflow + branch) gets an index
+-- in that order, ending in the rowid, so a page's ids are an index-only range walk — no
+-- sort, no table rows touched for the rows a deep page skips — and a count is a range count.
+CREATE INDEX workflow_runs_repo_created        ON workflow_runs (repo_id, created_at DESC, id DESC);
+CREATE INDEX workflow_runs_repo_workflow       ON workflow_runs (repo_id, workflow_id, created_at DESC, id DESC);
+CREATE INDEX workflow_runs_repo_workflow_ref   ON workflow_runs (repo_id, workflow_id, head_ref, created_at DESC, id DESC);
+CREATE INDEX workflow_runs_repo_file           ON workflow_runs (repo_id, workflow_file, created_at DESC, id DESC);
+CREATE INDEX workflow_runs_repo_ref            ON workflow_runs (repo_id, head_ref, created_at DESC, id DESC);
+CREATE INDEX workflow_runs_repo_ref_status     ON workflow_runs (repo_id, head_ref, status, created_at DESC, id DESC);
+CREATE INDEX workflow_runs_repo_ref_conclusion ON workflow_runs (repo_id, head_ref, conclusion, created_at DESC, id DESC);
+CREATE INDEX workflow_runs_repo_status         ON workflow_runs (repo_id, status, created_at DESC, id DESC);
+CREATE INDEX workflow_runs_repo_conclusion     ON workflow_runs (repo_id, conclusion, created_at DESC, id DESC);
+CREATE INDEX workflow_runs_repo_actor          ON workflow_runs (repo_id, actor_id, created_at DESC, id DESC);
+CREATE INDEX workflow_runs_repo_event          ON workflow_runs (repo_id, event, created_at DESC, id DESC);
+CREATE INDEX workflow_runs_repo_sha            ON workflow_runs (repo_id, head_sha, created_at DESC, id DESC);
 
 CREATE TABLE workflow_jobs (
   id                INTEGER PRIMARY KEY,

@@ -8,10 +8,20 @@ import { jobQueries } from "./jobs.ts";
 import { runQueries } from "./runs.ts";
 import { workflowQueries } from "./workflows.ts";
 
-export function createStore(db: ServiceDatabase) {
+export interface StoreOptions {
+  /**
+   * Changes whenever the database's content may have changed (SQLite's PRAGMA data_version).
+   * Given, the store remembers costly answers until it changes; absent, it remembers nothing.
+   */
+  dataVersion?: () => number;
+}
+
+export function createStore(db: ServiceDatabase, opts: StoreOptions = {}) {
   return {
+    /** Absent when the database gives no change signal: nothing may then be remembered across requests. */
+    dataVersion: opts.dataVersion,
     ...accessQueries(db),
-    ...runQueries(db),
+    ...runQueries(db, opts.dataVersion),
     ...jobQueries(db),
     ...workflowQueries(db),
     ...artifactQueries(db),

@@ -1,11 +1,12 @@
 // Workflow runs: the listing behind both API surfaces, and single runs. A listing is always
 // one repository, newest first with id breaking ties, so that equal timestamps page stably.
-import { and, count, desc, eq, getTableColumns, gt, gte, lt, lte, sql } from "drizzle-orm";
+import { and, count, desc, eq, getTableColumns, gt, gte, inArray, lt, lte, sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { accounts, workflowRuns } from "../../db/schema.ts";
 import type { RunStatus, WorkflowRun } from "../../db/schema.ts";
 import type { ServiceDatabase } from "./database.ts";
+import { versionedCache } from "./versioned-cache.ts";
 
 export interface RunFilter {
   workflowId?: number;
@@ -61,7 +62,7 @@ function conditionFor(key: FilterKey, filter: RunFilter): SQL {
   }
 }
 
-export function runQueries(db: ServiceDatabase) {
+export function runQueries(db: ServiceDatabase, dataVersion?: () => number) {
   const actor = alias(accounts, "actor");
   const triggerer = alias(accounts, "triggerer");
   const selection = {
@@ -74,18 +75,25 @@ export function runQueries(db: ServiceDatabase) {
       .leftJoin(actor, eq(actor.id, workflowRuns.actorId))
       .leftJoin(triggerer, eq(triggerer.id, workflowRuns.triggeringActorId));
 
-  // One prepared statement per combination of filters in use, built on first use: the SQL
-  // shape (and so the index SQLite picks) depends on which filters are present.
+  // One pair of prepared statements per combination of filters in use, built on first use:
+  // the SQL shape (and so the index SQLite picks) depends on which filters are present.
   const listings = new Map<string, { page: ReturnType<typeof preparePage>; total: ReturnType<typeof prepareTotal> }>();
   const whereFor = (keys: FilterKey[], filter: RunFilter) =>
     and(eq(workflowRuns.repoId, p("repoId")), ...keys.map((k) => conditionFor(k, filter)));
-  const preparePage = (keys: FilterKey[], filter: RunFilter) =>
-    base().where(whereFor(keys, filter))
+  // A page is found in two steps: its ids by an index-only walk (so the rows a deep page
+  // skips are never read from the table or joined), then just those rows with their actors.
+  const preparePage = (keys: FilterKey[], filter: RunFilter) => {
+    const ids = db.select({ id: workflowRuns.id }).from(workflowRuns).where(whereFor(keys, filter))
       .orderBy(desc(workflowRuns.createdAt), desc(workflowRuns.id))
-      .limit(p("limit")).offset(p("offset"))
+      .limit(p("limit")).offset(p("offset"));
+    return base().where(inArray(workflowRuns.id, ids))
+      .orderBy(desc(workflowRuns.createdAt), desc(workflowRuns.id))
       .prepare();
+  };
   const prepareTotal = (keys: FilterKey[], filter: RunFilter) =>
     db.select({ total: count() }).from(workflowRuns).where(whereFor(keys, filter)).prepare();
+  // A large repository's count walks its whole index range: remember it until the data changes.
+  const totals = versionedCache<number>(dataVersion, 10_000);
 
   function listingFor(filter: RunFilter) {
     const keys = filterKeys.filter((k) => filter[k] !== undefined);
@@ -97,7 +105,7 @@ export function runQueries(db: ServiceDatabase) {
     }
     const params: Record<string, unknown> = { repoId: 0 };
     for (const k of keys) params[k] = filter[k];
-    return { listing, params };
+    return { listing, params, shape };
   }
 
   const byId = base()
@@ -108,9 +116,9 @@ export function runQueries(db: ServiceDatabase) {
   return {
     /** A repository's runs matching every filter given, newest first, and how many match in all. */
     listRuns(repoId: number, filter: RunFilter, page: Page): { runs: RunRecord[]; total: number } {
-      const { listing, params } = listingFor(filter);
+      const { listing, params, shape } = listingFor(filter);
       params.repoId = repoId;
-      const total = (listing.total.get(params) as { total: number }).total;
+      const total = totals.get(`${shape}\n${JSON.stringify(params)}`, () => (listing.total.get(params) as { total: number }).total);
       const runs = page.offset >= total ? [] : (listing.page.all({ ...params, ...page }) as unknown as RunRecord[]);
       return { runs, total };
     },

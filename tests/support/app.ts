@@ -10,7 +10,7 @@ export interface ReqOptions { token?: string; method?: string; headers?: Record<
 
 export async function testApp() {
   const opened = openDatabaseFile(await seededDatabase());
-  const store = createStore(opened.db);
+  const store = createStore(opened.db, { dataVersion: opened.dataVersion });
   const app = createApp({ store, now: Date.now, docsAssets: embeddedDocsAssets, logError: () => {} });
   const req = (path: string, opts: ReqOptions = {}) => {
     const headers: Record<string, string> = { ...opts.headers };

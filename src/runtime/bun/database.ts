@@ -11,6 +11,8 @@ export interface OpenedDatabase {
   db: ServiceDatabase;
   /** Where the data comes from, for the start-up line. */
   source: string;
+  /** Changes whenever another connection (the sync) has committed to the file. */
+  dataVersion: () => number;
 }
 
 export class DatabaseOpenError extends Error {}
@@ -33,7 +35,8 @@ function checked(sqlite: Database, source: string): OpenedDatabase {
     throw new DatabaseOpenError(`${source} is not an actions-runs database (missing tables: ${missing.join(", ")})`);
   }
   sqlite.run("PRAGMA query_only = ON");
-  return { sqlite, db: drizzle({ client: sqlite, schema }), source };
+  const version = sqlite.query<{ data_version: number }, []>("PRAGMA data_version");
+  return { sqlite, db: drizzle({ client: sqlite, schema }), source, dataVersion: () => version.get()!.data_version };
 }
 
 /** A database file, opened read-only; the sync may be writing it from another connection (WAL). */
