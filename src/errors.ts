@@ -9,6 +9,9 @@ export type ErrorCode =
   | "method_not_allowed"  // 405
   | "invalid"             // 422: a parameter is malformed or out of range
   | "too_large"           // 414/431: request line or headers over the limits
+  | "rate_limited"        // 403: the client's hourly budget is spent (GitHub's primary rate limit)
+  | "secondary_rate_limited" // 429: too many requests in a minute, or at once (GitHub's secondary limits)
+  | "timeout"             // 503: no answer within the request deadline
   | "internal";           // 500: a bug; logged in full, shown as "Internal error"
 
 export interface FieldError {
@@ -25,6 +28,9 @@ const statusOf: Record<ErrorCode, number> = {
   method_not_allowed: 405,
   invalid: 422,
   too_large: 414,
+  rate_limited: 403,
+  secondary_rate_limited: 429,
+  timeout: 503,
   internal: 500,
 };
 

@@ -12,6 +12,9 @@ const documentation: Record<ErrorCode, string> = {
   method_not_allowed: "https://docs.github.com/rest",
   invalid: "https://docs.github.com/rest/actions/workflow-runs",
   too_large: "https://docs.github.com/rest",
+  rate_limited: "https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting",
+  secondary_rate_limited: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+  timeout: "https://docs.github.com/rest",
   internal: "https://docs.github.com/rest",
 };
 
