@@ -8,6 +8,8 @@ import { forgeApi } from "./api/v1/index.ts";
 import type { ApiContext } from "./api/context.ts";
 import { docs } from "./docs/openapi.ts";
 import type { DocsAssets } from "./docs/openapi.ts";
+import { operations } from "./observability/operations.ts";
+import type { OperationsOptions } from "./observability/operations.ts";
 import { version } from "./version.ts";
 
 export interface AppOptions extends ApiContext {
@@ -15,6 +17,8 @@ export interface AppOptions extends ApiContext {
   /** Data freshness for /readyz; absent when the database is not followed by a sync. */
   readiness?: () => { ready: boolean; [k: string]: unknown };
   logError?: (error: unknown, request: Request) => void;
+  /** Request ids, log lines, limits and /metrics; absent (as in most tests), the routes are served bare. */
+  operations?: Omit<OperationsOptions, "version">;
 }
 
 /** `/api/v1/repos/:owner/:repo/actions/runs` → a pattern matching that path with any segment values. */
@@ -37,6 +41,8 @@ export function createApp(opts: AppOptions) {
       allowedMethods,
       logError: opts.logError ?? ((error) => console.error(error)),
     }))
+    // Before the routes too: it notes each request's route before the route's auth can refuse it.
+    .use(opts.operations ? operations({ ...opts.operations, version }, opts) : new Elysia())
     // Before every route: a hook applies only to the routes registered after it.
     .use(conditionalRequests())
     .get("/healthz", () => ({ status: "ok" }), { detail: { hide: true } })

@@ -1,0 +1,14 @@
+// The level of each kind of log line. Anything not listed is `info`.
+import type { LogLevel } from "./logger.ts";
+
+const levels: Record<string, LogLevel> = {
+  internal_error: "error",
+  sync_failing: "error",
+  sync_source_down: "warn",
+  sync_load_wait_timeout: "warn",
+  request_timeout: "warn",
+};
+
+export function levelOfEvent(event: string): LogLevel {
+  return levels[event] ?? "info";
+}

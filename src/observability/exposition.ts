@@ -1,0 +1,43 @@
+// Prometheus' text exposition format (version 0.0.4), written by hand: a family is a
+// `# HELP` and `# TYPE` line followed by its samples.
+
+export const expositionContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+export type Labels = Record<string, string>;
+
+export class Exposition {
+  private text = "";
+
+  family(name: string, type: "counter" | "gauge" | "histogram", help: string): this {
+    this.text += `# HELP ${name} ${help.replace(/\\/g, "\\\\").replace(/\n/g, "\\n")}\n# TYPE ${name} ${type}\n`;
+    return this;
+  }
+
+  sample(name: string, value: number, labels?: Labels): this {
+    this.text += `${name}${labels ? renderLabels(labels) : ""} ${formatValue(value)}\n`;
+    return this;
+  }
+
+  toString(): string {
+    return this.text;
+  }
+}
+
+function renderLabels(labels: Labels): string {
+  let out = "";
+  for (const key in labels) {
+    out += `${out === "" ? "" : ","}${key}="${escapeLabelValue(labels[key]!)}"`;
+  }
+  return out === "" ? "" : `{${out}}`;
+}
+
+export function escapeLabelValue(value: string): string {
+  return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+}
+
+function formatValue(value: number): string {
+  if (Number.isNaN(value)) return "NaN";
+  if (value === Infinity) return "+Inf";
+  if (value === -Infinity) return "-Inf";
+  return String(value);
+}

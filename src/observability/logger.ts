@@ -1,0 +1,75 @@
+// Log lines, one per event: JSON for machines, `time LEVEL event key=value` for a person at
+// a terminal. Every module logs through the same `Log` function (event, fields); the level
+// comes from the event's name (see event-levels.ts), so callers such as the sync need to
+// know nothing about levels or formats.
+import type { Log, LogFields } from "../log.ts";
+import { levelOfEvent } from "./event-levels.ts";
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+export type LogFormat = "json" | "text";
+
+export const logLevels: readonly LogLevel[] = ["debug", "info", "warn", "error"];
+const rank: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+const label: Record<LogLevel, string> = { debug: "DEBUG", info: "INFO ", warn: "WARN ", error: "ERROR" };
+
+export interface LogSink {
+  write(line: string): void;
+  /** Write out anything buffered, now. */
+  flush(): void;
+}
+
+export interface Logger {
+  /** Log at the level the event's name calls for. */
+  log: Log;
+  /** Log at an explicit level. */
+  at(level: LogLevel, event: string, fields?: LogFields): void;
+  wants(level: LogLevel): boolean;
+  flush(): void;
+}
+
+export interface LoggerOptions {
+  level: LogLevel;
+  format: LogFormat;
+  sink: LogSink;
+}
+
+export function createLogger({ level, format, sink }: LoggerOptions): Logger {
+  const threshold = rank[level];
+  const render = format === "json" ? jsonLine : textLine;
+  const at = (lvl: LogLevel, event: string, fields?: LogFields) => {
+    if (rank[lvl] < threshold) return;
+    sink.write(render(new Date().toISOString(), lvl, event, fields));
+    // Request lines are many and may wait for the next flush; anything else is written at once.
+    if (event !== "request") sink.flush();
+  };
+  return {
+    log: (event, fields) => at(levelOfEvent(event), event, fields),
+    at,
+    wants: (lvl) => rank[lvl] >= threshold,
+    flush: () => sink.flush(),
+  };
+}
+
+function jsonLine(time: string, level: LogLevel, event: string, fields: LogFields | undefined): string {
+  return JSON.stringify({ time, level, event, ...fields });
+}
+
+function textLine(time: string, level: LogLevel, event: string, fields: LogFields | undefined): string {
+  let line = `${time.slice(11, 23)} ${label[level]} ${event}`;
+  if (fields) {
+    for (const key in fields) {
+      const value = fields[key];
+      if (value === undefined) continue;
+      line += ` ${key}=${textValue(value)}`;
+    }
+  }
+  return line;
+}
+
+const plain = /^[^\s"=]*$/;
+
+function textValue(value: unknown): string {
+  if (typeof value === "string") return plain.test(value) && value !== "" ? value : JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "boolean" || value === null) return String(value);
+  return JSON.stringify(value);
+}

@@ -1,0 +1,65 @@
+// The whole /metrics document: HTTP traffic, the sync's freshness (only when a sync runs),
+// the database (rows per table, size) and the process (memory, start time, version).
+import { sql } from "drizzle-orm";
+import type { ServiceDatabase } from "../store/index.ts";
+import { Exposition } from "./exposition.ts";
+import type { HttpMetrics } from "./http-metrics.ts";
+import type { TableRows } from "./table-rows.ts";
+
+/** What the metrics read from the sync's status (its SyncStatus has these fields). */
+export interface SyncFacts {
+  state: string;
+  lagMs: number | null;
+  lastBatchAt: number | null;
+  rowsApplied: number;
+}
+
+export interface MetricsSources {
+  http: HttpMetrics;
+  version: string;
+  startedAt: number;
+  database?: { db: ServiceDatabase; rows: TableRows };
+  /** Absent, or returning null, when the database is not followed by a sync. */
+  sync?: () => SyncFacts | null;
+}
+
+export function renderMetrics(src: MetricsSources): string {
+  const out = new Exposition();
+  src.http.writeTo(out);
+
+  const sync = src.sync?.() ?? null;
+  if (sync) {
+    out.family("actions_runs_sync_state", "gauge", "The sync's current state (1 for the state it is in).")
+      .sample("actions_runs_sync_state", 1, { state: sync.state });
+    if (sync.lagMs !== null) {
+      out.family("actions_runs_sync_lag_seconds", "gauge", "How far the copy is behind the forge database.")
+        .sample("actions_runs_sync_lag_seconds", sync.lagMs / 1000);
+    }
+    if (sync.lastBatchAt !== null) {
+      out.family("actions_runs_sync_last_batch_timestamp_seconds", "gauge", "When the sync last committed a batch (Unix time).")
+        .sample("actions_runs_sync_last_batch_timestamp_seconds", sync.lastBatchAt / 1000);
+    }
+    out.family("actions_runs_sync_rows_applied_total", "counter", "Rows the sync has written or deleted since this process started.")
+      .sample("actions_runs_sync_rows_applied_total", sync.rowsApplied);
+  }
+
+  if (src.database) {
+    const rows = src.database.rows.current();
+    if (rows) {
+      out.family("actions_runs_table_rows", "gauge", "Rows per table, as of the last background count.");
+      for (const [table, n] of rows) out.sample("actions_runs_table_rows", n, { table });
+    }
+    const pages = src.database.db.values<[number]>(sql`PRAGMA page_count`)[0]?.[0] ?? 0;
+    const pageSize = src.database.db.values<[number]>(sql`PRAGMA page_size`)[0]?.[0] ?? 0;
+    out.family("actions_runs_database_size_bytes", "gauge", "Size of the SQLite database (pages × page size).")
+      .sample("actions_runs_database_size_bytes", Number(pages) * Number(pageSize));
+  }
+
+  const memory = process.memoryUsage();
+  out.family("process_resident_memory_bytes", "gauge", "Resident set size.").sample("process_resident_memory_bytes", memory.rss);
+  out.family("actions_runs_js_heap_used_bytes", "gauge", "JavaScript heap in use.").sample("actions_runs_js_heap_used_bytes", memory.heapUsed);
+  out.family("actions_runs_js_heap_size_bytes", "gauge", "JavaScript heap reserved.").sample("actions_runs_js_heap_size_bytes", memory.heapTotal);
+  out.family("process_start_time_seconds", "gauge", "When the process started (Unix time).").sample("process_start_time_seconds", Math.floor(src.startedAt / 1000));
+  out.family("actions_runs_build_info", "gauge", "The running version (always 1).").sample("actions_runs_build_info", 1, { version: src.version });
+  return out.toString();
+}
