@@ -3,16 +3,21 @@
 import { createApp } from "../app.ts";
 import { UsageError } from "../cli/args.ts";
 import type { ParsedOptions } from "../cli/args.ts";
-import { jsonLog } from "../log.ts";
+import { serveCommand } from "../cli/commands.ts";
+import { limitsFromOptions } from "../limits/from-options.ts";
+import { configurationInEffect, loggerFromOptions } from "../observability/from-options.ts";
+import { recordOf } from "../observability/request-record.ts";
 import { demoTokens } from "../seed/fixtures.ts";
 import { createStore } from "../store/index.ts";
 import { openDatabaseFile, openEmbeddedDemo } from "../runtime/bun/database.ts";
 import { embeddedDocsAssets } from "../runtime/bun/embedded.ts";
-import { listen } from "../runtime/bun/serve.ts";
+import { listen, peerAddress } from "../runtime/bun/serve.ts";
 import { version } from "../version.ts";
 
 export async function serve(opts: ParsedOptions): Promise<number> {
-  const log = jsonLog();
+  const logger = loggerFromOptions(opts);
+  const log = logger.log;
+  const limits = limitsFromOptions(opts);
   const dbFile = opts.db as string | undefined;
   const unixSocket = opts["unix-socket"] as string | undefined;
   const port = (opts.port as number | undefined) ?? (unixSocket ? undefined : 8080);
@@ -32,7 +37,10 @@ export async function serve(opts: ParsedOptions): Promise<number> {
     now: Date.now,
     publicUrl: publicUrl?.replace(/\/+$/, ""),
     docsAssets: embeddedDocsAssets,
-    logError: (error, request) => log("internal_error", { method: request.method, path: new URL(request.url).pathname, error: String((error as Error)?.stack ?? error) }),
+    logError: (error, request) => log("internal_error", {
+      request_id: recordOf(request)?.id, method: request.method, path: new URL(request.url).pathname, error: String((error as Error)?.stack ?? error),
+    }),
+    operations: { logger, limits, clientAddress: peerAddress, database: opened.db },
   });
   app.compile();
 
@@ -42,6 +50,8 @@ export async function serve(opts: ParsedOptions): Promise<number> {
     unixSocket,
     tls: certFile && keyFile ? { certFile, keyFile } : undefined,
     shutdownGraceSeconds: opts["shutdown-grace"] as number,
+    // Longer than the request timeout, so that a late answer is a JSON 503 rather than a dropped connection.
+    idleTimeoutSeconds: limits.requestTimeoutMs > 0 ? Math.min(255, limits.requestTimeoutMs / 1000 + 5) : undefined,
   }, log);
 
   log("started", {
@@ -50,6 +60,7 @@ export async function serve(opts: ParsedOptions): Promise<number> {
     listening: listening.urls,
     public_url: publicUrl ?? null,
     shutdown_grace_s: opts["shutdown-grace"],
+    config: configurationInEffect(serveCommand, opts),
   });
   if (dbFile === undefined) {
     console.log("Demo tokens (Authorization: token <t>):");
@@ -62,6 +73,7 @@ export async function serve(opts: ParsedOptions): Promise<number> {
       void listening.stop().then(() => {
         opened.sqlite.close();
         log("stopped");
+        logger.flush();
         resolve();
       });
     };

@@ -10,12 +10,21 @@ export interface ListenOptions {
   unixSocket?: string;
   tls?: { certFile: string; keyFile: string };
   shutdownGraceSeconds: number;
+  /** Seconds a connection may stay silent, waiting for a response included (Bun's default: 10). */
+  idleTimeoutSeconds?: number;
 }
 
 export interface Listening {
   urls: string[];
   servers: Server<undefined>[];
   stop(): Promise<void>;
+}
+
+const peers = new WeakMap<Request, string>();
+
+/** The address of the client that sent this request over TCP; null over a unix socket or in-process. */
+export function peerAddress(request: Request): string | null {
+  return peers.get(request) ?? null;
 }
 
 export async function listen(fetch: (req: Request) => Response | Promise<Response>, opts: ListenOptions, log: Log): Promise<Listening> {
@@ -29,7 +38,12 @@ export async function listen(fetch: (req: Request) => Response | Promise<Respons
   };
   if (opts.port !== undefined) {
     const tls = opts.tls ? { cert: Bun.file(opts.tls.certFile), key: Bun.file(opts.tls.keyFile) } : undefined;
-    const server = Bun.serve({ hostname: opts.host, port: opts.port, fetch, error, tls });
+    const tcpFetch = (req: Request, server: Server<undefined>) => {
+      const peer = server.requestIP(req);
+      if (peer) peers.set(req, peer.address);
+      return fetch(req);
+    };
+    const server = Bun.serve({ hostname: opts.host, port: opts.port, fetch: tcpFetch, error, tls, idleTimeout: opts.idleTimeoutSeconds });
     servers.push(server);
     urls.push(server.url.href);
   }
