@@ -5,6 +5,7 @@ import { errorHandling } from "./api/respond.ts";
 import { conditionalRequests } from "./api/etag.ts";
 import { githubApi } from "./api/github/index.ts";
 import { forgeApi } from "./api/v1/index.ts";
+import { rememberOrigin } from "./api/context.ts";
 import type { ApiContext } from "./api/context.ts";
 import { docs } from "./docs/openapi.ts";
 import type { DocsAssets } from "./docs/openapi.ts";
@@ -59,3 +60,20 @@ export function createApp(opts: AppOptions) {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/**
+ * The app's fetch handler for a real server. Elysia finds a URL's path by searching for "/"
+ * from the 12th character, so a request whose Host is under four characters (`Host: git`)
+ * would match no route: such a request is routed under a placeholder host, and the URLs
+ * in its answer are still built from the host it was sent to.
+ */
+export function fetchHandler(app: App): (request: Request) => Response | Promise<Response> {
+  return (request) => {
+    const url = request.url;
+    const pathStart = url.indexOf("/", url.indexOf("//") + 2);
+    if (pathStart >= 11 || pathStart === -1) return app.handle(request);
+    const routed = new Request("http://short-host.invalid" + url.slice(pathStart), request);
+    rememberOrigin(routed, url.slice(0, pathStart));
+    return app.handle(routed);
+  };
+}

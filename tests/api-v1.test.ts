@@ -270,3 +270,22 @@ export function parseLink(header: string): Record<string, string> {
   for (const m of header.matchAll(/<([^>]+)>;\s*rel="([^"]+)"/g)) out[m[2]!] = m[1]!;
   return out;
 }
+
+describe("absolute URLs", () => {
+  test("a Host under four characters still routes, and Link keeps that host", async () => {
+    const { app } = await testApp();
+    const { fetchHandler } = await import("../src/app.ts");
+    const res = await fetchHandler(app)(new Request(`http://git${base}/runs?per_page=5`, { headers: { authorization: `token ${token}` } }));
+    expect(res.status).toBe(200);
+    expect(parseLink(res.headers.get("link")!).next).toBe(`http://git${base}/runs?per_page=5&page=2`);
+  });
+
+  test("a public URL with a path prefixes every Link", async () => {
+    const { createApp } = await import("../src/app.ts");
+    const { store } = await testApp();
+    const { embeddedDocsAssets } = await import("../src/runtime/bun/embedded.ts");
+    const app = createApp({ store, now: Date.now, publicUrl: "https://forge.example/actions", docsAssets: embeddedDocsAssets, logError: () => {} });
+    const res = await app.handle(new Request(`http://localhost${base}/runs?per_page=5`, { headers: { authorization: `token ${token}` } }));
+    expect(parseLink(res.headers.get("link")!).next).toBe(`https://forge.example/actions${base}/runs?per_page=5&page=2`);
+  });
+});

@@ -10,8 +10,15 @@ export interface ApiContext {
   publicUrl?: string;
 }
 
+const originalOrigins = new WeakMap<Request, string>();
+
+/** The router saw this request under another host name (see app.ts); its URLs keep the real one. */
+export function rememberOrigin(request: Request, origin: string): void {
+  originalOrigins.set(request, origin);
+}
+
 export function baseUrl(ctx: ApiContext, request: Request): string {
-  return ctx.publicUrl ?? new URL(request.url).origin;
+  return ctx.publicUrl ?? originalOrigins.get(request) ?? new URL(request.url).origin;
 }
 
 /** Headers for a paginated listing: X-Total-Count always, Link when there is more than one page. */

@@ -28,7 +28,8 @@ export function linkHeader(base: string, requestUrl: URL, req: PageRequest, tota
   const last = Math.max(1, Math.ceil(total / req.perPage));
   if (last === 1 && req.page === 1) return null;
   const at = (page: number) => {
-    const url = new URL(requestUrl.pathname + requestUrl.search, base);
+    // Appended, not resolved: a base with a path (a public URL behind a proxy) keeps it.
+    const url = new URL(base.replace(/\/+$/, "") + requestUrl.pathname + requestUrl.search);
     url.searchParams.set("page", String(page));
     return url.href;
   };

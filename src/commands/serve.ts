@@ -1,6 +1,6 @@
 // `actions-runs serve`: open the database (a file, or the embedded demo), build the app,
 // listen, and stop gracefully on SIGTERM/SIGINT.
-import { createApp } from "../app.ts";
+import { createApp, fetchHandler } from "../app.ts";
 import { UsageError } from "../cli/args.ts";
 import type { ParsedOptions } from "../cli/args.ts";
 import { serveCommand } from "../cli/commands.ts";
@@ -31,7 +31,7 @@ export async function serve(opts: ParsedOptions): Promise<number> {
   if (opts["sync-from"] !== undefined) throw new UsageError("--sync-from is not available in this build");
 
   const opened = dbFile === undefined ? await openEmbeddedDemo() : openDatabaseFile(dbFile);
-  const store = createStore(opened.db);
+  const store = createStore(opened.db, { dataVersion: opened.dataVersion });
   const app = createApp({
     store,
     now: Date.now,
@@ -44,7 +44,7 @@ export async function serve(opts: ParsedOptions): Promise<number> {
   });
   app.compile();
 
-  const listening = await listen(app.fetch, {
+  const listening = await listen(fetchHandler(app), {
     host: opts.host as string,
     port,
     unixSocket,

@@ -1,0 +1,178 @@
+// npm run bench: the compiled executable on a seeded million-run database, side by side in
+// the same run with two references — Bun.serve returning the same bytes from memory (the
+// ceiling of any Bun service) and the same pages answered from the forge's PostgreSQL —
+// under wrk, for the workloads that poll this API. Ratios to the ceiling are what compare
+// across machines.
+//
+//   npm run bench -- [--repos 1000] [--runs 1000000] [--seconds 8] [--connections 16] [--no-postgres]
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { startCeiling } from "./ceiling.ts";
+import type { Recorded } from "./ceiling.ts";
+import { startPostgresReference } from "./pg-reference.ts";
+import { wrk } from "./wrk.ts";
+import type { LoadResult } from "./wrk.ts";
+
+const { values: args } = parseArgs({
+  options: {
+    repos: { type: "string", default: "1000" },
+    runs: { type: "string", default: "1000000" },
+    seconds: { type: "string", default: "8" },
+    connections: { type: "string", default: "16" },
+    "no-postgres": { type: "boolean", default: false },
+  },
+});
+const repos = Number(args.repos);
+const runs = Number(args.runs);
+const load = { connections: Number(args.connections), threads: 2, seconds: Number(args.seconds) };
+const work = join(import.meta.dir, "..", ".bench");
+mkdirSync(work, { recursive: true });
+const token = "demo_alice_repo";
+const auth = { authorization: `token ${token}` };
+
+function step(message: string) {
+  console.error(`[bench] ${message}`);
+}
+
+async function sh(argv: string[], env: Record<string, string> = {}) {
+  const proc = Bun.spawn(argv, { stdout: "pipe", stderr: "pipe", env: { ...process.env, ...env } });
+  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  if (code !== 0) throw new Error(`${argv.join(" ")} failed (${code}):\n${out}\n${err}`);
+  return out;
+}
+
+// 1. The executable and the dataset.
+const exe = join(work, "actions-runs");
+step("building the executable");
+await sh([process.execPath, "scripts/build.ts", exe]);
+const dataset = join(work, `runs-${repos}x${runs}.sqlite`);
+if (!existsSync(dataset)) {
+  step(`seeding ${dataset}`);
+  const t0 = performance.now();
+  await sh([exe, "seed", "--out", dataset, "--repos", String(repos), "--runs", String(runs), "--seed", "1"]);
+  step(`seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+} else step(`reusing ${dataset}`);
+
+// 2. The service.
+async function startService(dbFile: string) {
+  const t0 = performance.now();
+  const proc = Bun.spawn([exe, "serve", "--db", dbFile, "--port", "0"], { stdout: "pipe", stderr: "inherit" });
+  const reader = proc.stdout.getReader();
+  let out = "";
+  while (!out.includes('"event":"started"')) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`service exited:\n${out}`);
+    out += new TextDecoder().decode(value);
+  }
+  const line = out.split("\n").find((l) => l.includes('"event":"started"'))!;
+  const url = (JSON.parse(line).listening as string[])[0]!.replace(/\/$/, "");
+  void (async () => { for (;;) { const { done } = await reader.read(); if (done) return; } })();
+  return { proc, url, t0 };
+}
+
+/** Spawn → first 200 on a real page, median of several starts. */
+async function startupMs(dbFile: string): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const t0 = performance.now();
+    const proc = Bun.spawn([exe, "serve", "--db", dbFile, "--port", String(port)], { stdout: "ignore", stderr: "ignore" });
+    for (;;) {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/api/v3/repos/alice/hello-world/actions/runs`, { headers: auth });
+        if (res.status === 200) break;
+      } catch { /* not listening yet */ }
+      await Bun.sleep(1);
+    }
+    samples.push(performance.now() - t0);
+    proc.kill();
+    await proc.exited;
+  }
+  return samples.sort((a, b) => a - b)[3]!;
+}
+
+const service = await startService(dataset);
+step(`service at ${service.url}`);
+
+// 3. Workloads, and the bytes the service answers for each (the ceiling serves those).
+const mono = "/api/v3/repos/hooli/monorepo/actions/runs";
+const latest = (await (await fetch(`${service.url}${mono}?per_page=1`, { headers: auth })).json()) as { workflow_runs: { id: number }[] };
+const runId = latest.workflow_runs[0]!.id;
+const workloads: { name: string; paths: string[]; conditional?: boolean }[] = [
+  { name: "runs page, small repo", paths: ["/api/v3/repos/alice/hello-world/actions/runs"] },
+  { name: "runs page, small repo (/api/v1)", paths: ["/api/v1/repos/alice/hello-world/actions/runs"] },
+  { name: "runs page, monorepo", paths: [mono] },
+  { name: "monorepo, status+branch", paths: [`${mono}?status=success&branch=main`] },
+  { name: "monorepo, page 5,000", paths: [`${mono}?page=5000`] },
+  { name: "one run", paths: [`${mono}/${runId}`] },
+  { name: "one run's jobs", paths: [`${mono}/${runId}/jobs`] },
+  { name: "gh run watch poll (304)", paths: [`${mono}/${runId}`, `${mono}/${runId}/jobs`], conditional: true },
+];
+const recorded = new Map<string, Recorded>();
+for (const w of workloads) {
+  for (const path of w.paths) {
+    const res = await fetch(`${service.url}${path}`, { headers: auth });
+    if (res.status !== 200) throw new Error(`${path} → ${res.status}`);
+    const headers: Record<string, string> = {};
+    res.headers.forEach((v, k) => { if (k !== "date" && k !== "content-length" && k !== "x-request-id") headers[k] = v; });
+    recorded.set(path, { status: 200, headers, body: new Uint8Array(await res.arrayBuffer()) });
+  }
+}
+const ceiling = startCeiling(recorded);
+
+// 4. PostgreSQL with the same data.
+let postgres: { url: string; close(): Promise<void> } | null = null;
+if (!args["no-postgres"]) {
+  const { findPostgres, startTestPostgres } = await import("../tests/support/postgres.ts");
+  const binaries = findPostgres();
+  if (!binaries) step("PostgreSQL is not installed: skipping the PostgreSQL reference");
+  else {
+    step("starting PostgreSQL and seeding it with the same data");
+    const pg = await startTestPostgres(binaries);
+    const db = await pg.createDatabase("bench");
+    const t0 = performance.now();
+    const { seedPostgres } = await import("../src/seed/postgres.ts");
+    await seedPostgres(db.adminUrl, { repos, runs, seed: 1 });
+    await sh(["psql", db.adminUrl, "-qc", "ANALYZE"]);
+    step(`PostgreSQL seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const ref = startPostgresReference(db.readerUrl);
+    postgres = { url: ref.server.url.href.replace(/\/$/, ""), close: async () => { await ref.close(); await pg.destroy(); } };
+  }
+}
+
+// 5. Load.
+type Row = { name: string; ceiling: LoadResult; service: LoadResult; postgres: LoadResult | null };
+const rows: Row[] = [];
+for (const w of workloads) {
+  const requests = w.paths.map((path) => ({
+    path,
+    headers: { ...auth, ...(w.conditional ? { "if-none-match": recorded.get(path)!.headers["etag"]! } : {}) },
+  }));
+  step(`load: ${w.name}`);
+  const c = await wrk(`http://127.0.0.1:${ceiling.port}`, requests, load);
+  const s = await wrk(service.url, requests, load);
+  const p = postgres ? await wrk(postgres.url, requests, load) : null;
+  rows.push({ name: w.name, ceiling: c, service: s, postgres: p });
+}
+const peakKb = Number(/VmHWM:\s+(\d+)/.exec(await Bun.file(`/proc/${service.proc.pid}/status`).text())?.[1] ?? NaN);
+service.proc.kill();
+await service.proc.exited;
+ceiling.stop(true);
+await postgres?.close();
+const startup = await startupMs(dataset);
+
+// 6. The table.
+const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : "—");
+const lines = [
+  `Dataset: ${repos} repositories, ${runs} runs (+ the demo fixtures); hooli/monorepo holds ${Math.round(runs * 0.2)}.`,
+  `wrk: ${load.threads} threads, ${load.connections} connections, ${load.seconds} s per workload and target; token auth on every request.`,
+  "",
+  "| workload | service req/s | ceiling req/s | ratio | p50 ms | p99 ms | ceiling p99 ms | PostgreSQL req/s | × PostgreSQL | errors |",
+  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  ...rows.map((r) => `| ${r.name} | ${f(r.service.rps)} | ${f(r.ceiling.rps)} | ${f(r.service.rps / r.ceiling.rps, 2)} | ${f(r.service.p50ms, 2)} | ${f(r.service.p99ms, 2)} | ${f(r.ceiling.p99ms, 2)} | ${r.postgres ? f(r.postgres.rps) : "—"} | ${r.postgres ? f(r.service.rps / r.postgres.rps, 1) : "—"} | ${r.service.errors} |`),
+  "",
+  `Peak memory of the service (VmHWM): ${f(peakKb / 1024)} MB. Start-up, spawn to first 200 on a runs page (median of 7): ${f(startup, 1)} ms.`,
+];
+console.log(lines.join("\n"));
+await Bun.write(join(work, "results.md"), lines.join("\n") + "\n");
