@@ -30,14 +30,14 @@ function pathPattern(path: string): RegExp {
 
 export function createApp(opts: AppOptions) {
   let routes: { pattern: RegExp; method: string }[] | null = null;
-  const allowedMethods = (pathname: string) => {
-    routes ??= app.routes.map((r) => ({ pattern: pathPattern(r.path), method: r.method }));
+  const allowedMethods = (pathname: string): string[] | null => {
+    routes ??= (app.routes as { path: string; method: string }[]).map((r) => ({ pattern: pathPattern(r.path), method: r.method }));
     const methods = routes.filter((r) => r.pattern.test(pathname)).map((r) => r.method);
     if (methods.length === 0) return null;
     return methods.includes("GET") ? [...new Set([...methods, "HEAD"])] : methods;
   };
 
-  const app = new Elysia()
+  const app: Elysia<any, any, any, any, any, any, any> = new Elysia()
     .use(errorHandling({
       allowedMethods,
       logError: opts.logError ?? ((error) => console.error(error)),
