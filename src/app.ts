@@ -3,6 +3,7 @@
 import { Elysia } from "elysia";
 import { errorHandling } from "./api/respond.ts";
 import { conditionalRequests } from "./api/etag.ts";
+import { responseCache } from "./api/response-cache.ts";
 import { githubApi } from "./api/github/index.ts";
 import { forgeApi } from "./api/v1/index.ts";
 import { rememberOrigin } from "./api/context.ts";
@@ -18,6 +19,8 @@ export interface AppOptions extends ApiContext {
   /** Data freshness for /readyz; absent when the database is not followed by a sync. */
   readiness?: () => { ready: boolean; [k: string]: unknown };
   logError?: (error: unknown, request: Request) => void;
+  /** Budget for remembered answers (default 64 MiB; 0 turns the cache off). Used only when the store reports data versions. */
+  responseCacheBytes?: number;
   /** Request ids, log lines, limits and /metrics; absent (as in most tests), the routes are served bare. */
   operations?: Omit<OperationsOptions, "version">;
 }
@@ -45,7 +48,10 @@ export function createApp(opts: AppOptions) {
     // Before the routes too: it notes each request's route before the route's auth can refuse it.
     .use(opts.operations ? operations({ ...opts.operations, version }, opts) : new Elysia())
     // Before every route: a hook applies only to the routes registered after it.
-    .use(conditionalRequests())
+    .use(conditionalRequests({
+      cache: opts.store.dataVersion && opts.responseCacheBytes !== 0 ? responseCache(opts.responseCacheBytes ?? 64 * 1024 * 1024) : undefined,
+      dataVersion: opts.store.dataVersion,
+    }))
     .get("/healthz", () => ({ status: "ok" }), { detail: { hide: true } })
     .get("/readyz", ({ set }) => {
       const state = opts.readiness?.() ?? { ready: true, sync: "none" };

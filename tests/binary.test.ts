@@ -111,16 +111,27 @@ describe("serving a file", () => {
     expect(Buffer.compare(Buffer.from(before), Buffer.from(await Bun.file(file).bytes()))).toBe(0);
   });
 
-  test("SIGTERM: requests in flight complete, then the process exits 0", async () => {
+  test("SIGTERM: every answer already started completes whole; the rest are refused; exit 0", async () => {
     const server = await startServer(["--db", await seededDatabase(), "--shutdown-grace", "10"]);
     const headers = { authorization: "token demo_alice_repo" };
-    const inFlight = Array.from({ length: 64 }, (_, i) =>
-      fetch(`${server.url}/api/v1/repos/alice/hello-world/actions/runs?per_page=100&page=${(i % 3) + 1}`, { headers }).then((r) => r.status));
+    const requests = Array.from({ length: 64 }, (_, i) =>
+      fetch(`${server.url}/api/v3/repos/alice/hello-world/actions/runs?per_page=100&page=${(i % 2) + 1}`, { headers }));
     await Bun.sleep(5);
     const code = await server.stop("SIGTERM");
-    const statuses = await Promise.allSettled(inFlight);
-    const completed = statuses.filter((s) => s.status === "fulfilled").map((s) => (s as PromiseFulfilledResult<number>).value);
-    expect(completed.every((s) => s === 200)).toBe(true);
+    let answered = 0;
+    for (const settled of await Promise.allSettled(requests)) {
+      if (settled.status === "rejected") {
+        // Never reached the server before it stopped listening (or was queued on a closing keep-alive connection).
+        expect(String(settled.reason)).toMatch(/ECONNRESET|ECONNREFUSED|ConnectionRefused|closed/i);
+        continue;
+      }
+      // Headers arrived, so the body must arrive whole.
+      expect(settled.value.status).toBe(200);
+      const body = JSON.parse(await settled.value.text()) as { workflow_runs: unknown[] };
+      expect(body.workflow_runs.length).toBe(100);
+      answered++;
+    }
+    expect(answered).toBeGreaterThan(0);
     expect(code).toBe(0);
     expect(server.output()).toContain('"event":"stopped"');
     await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
