@@ -1,0 +1,91 @@
+// SIGTERM while the compiled executable is under load: every request the server took on is
+// answered in full, new connections are refused once it is stopping, and the process exits
+// 0 within the grace period. The server's own log lines say which requests it took on.
+import { expect, test } from "bun:test";
+import { connect } from "node:net";
+import { startServer } from "./support/binary.ts";
+import { seededDatabase } from "./support/db.ts";
+
+const grace = 5;
+const clients = 32;
+const paths = [
+  "/api/v1/repos/alice/hello-world/actions/runs?per_page=100",
+  "/api/v3/repos/alice/hello-world/actions/runs?per_page=100",
+  "/repos/alice/hello-world/actions/runs?per_page=50&status=completed",
+  "/api/v1/repos/alice/secret-project/actions/runs",
+];
+
+interface Outcome { startedAt: number; status?: number; requestId?: string; complete?: boolean; error?: string }
+
+/** Whether a new TCP connection is accepted (true), refused (false). */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+test("SIGTERM under load: taken-on requests complete, new connections are refused, exit 0 within the grace period", async () => {
+  const server = await startServer(["--db", await seededDatabase(), "--shutdown-grace", String(grace), "--rate-limit", "0", "--rate-limit-per-minute", "0"]);
+  const port = Number(new URL(server.url!).port);
+  const outcomes: Outcome[] = [];
+
+  const loop = async (n: number) => {
+    // Until the first failure: after the stop, that is a closed or refused connection.
+    for (let i = 0; ; i++) {
+      const outcome: Outcome = { startedAt: performance.now() };
+      outcomes.push(outcome);
+      try {
+        const res = await fetch(`${server.url}${paths[(n + i) % paths.length]}`, { headers: { authorization: "token demo_alice_repo" } });
+        outcome.status = res.status;
+        outcome.requestId = res.headers.get("x-request-id") ?? undefined;
+        const body = await res.text();
+        JSON.parse(body);
+        outcome.complete = true;
+      } catch (e) {
+        outcome.error = String(e);
+        return;
+      }
+    }
+  };
+  const load = Array.from({ length: clients }, (_, n) => loop(n));
+  await Bun.sleep(1500);
+  expect(outcomes.filter((o) => o.complete).length).toBeGreaterThan(100);
+
+  const signalledAt = performance.now();
+  server.proc.kill("SIGTERM");
+  // Once the server says it is stopping, the listener is closed.
+  while (!server.output().includes('"event":"stopping"')) await Bun.sleep(5);
+  await Bun.sleep(50);
+  const refused = !(await accepts(port));
+  const code = await server.proc.exited;
+  const exitedAfter = (performance.now() - signalledAt) / 1000;
+  await Promise.allSettled(load);
+
+  expect(code).toBe(0);
+  expect(exitedAfter).toBeLessThan(grace);
+  expect(refused).toBe(true);
+
+  // Every request the server logged as answered reached its client whole.
+  const served = server.output().split("\n").filter((l) => l.includes('"event":"request"')).map((l) => JSON.parse(l) as { request_id: string; status: number });
+  const received = new Map(outcomes.filter((o) => o.requestId).map((o) => [o.requestId!, o]));
+  expect(served.length).toBeGreaterThan(100);
+  for (const line of served) {
+    const got = received.get(line.request_id);
+    expect(got, `request ${line.request_id}`).toBeDefined();
+    expect(got!.complete, `request ${line.request_id}`).toBe(true);
+    expect(got!.status).toBe(line.status);
+  }
+  // Anything that failed failed at the connection (closed or refused), never with an HTTP error.
+  for (const o of outcomes) {
+    if (o.status !== undefined) expect([200, 404]).toContain(o.status);
+    if (o.error) {
+      expect(o.error).toMatch(/ECONNREFUSED|ECONNRESET|socket connection was closed/);
+      expect(o.startedAt).toBeGreaterThan(signalledAt - 100);
+    }
+  }
+}, 60_000);
