@@ -41,7 +41,13 @@ export function tableQueries(table: CopiedTable): TableQueries {
   };
 }
 
-export const deletedAfterSql = `SELECT seq::text AS seq, table_name, row_key FROM deleted_rows WHERE seq > $1 ORDER BY seq LIMIT $2`;
+export const deletedAfterSql = `SELECT seq, table_name, row_key FROM deleted_rows WHERE seq > $1 ORDER BY seq LIMIT $2`;
 export const maxDeletedSeqSql = `SELECT coalesce(max(seq), 0)::text AS seq FROM deleted_rows`;
-export const snapshotSql = `SELECT pg_snapshot_xmin(s)::text AS xmin, pg_snapshot_xmax(s)::text AS xmax FROM pg_current_snapshot() AS s`;
+// The next transaction id: pg_snapshot_xmax is not it (that is the last *ended* id + 1, and
+// a running transaction can hold an id at or above it). age(xid) counts from the next id to be
+// assigned when the reader has none, needs no privilege, and assigns nothing; it is only
+// INT_MAX for the three special ids right after a wraparound, when the mark is left unknown.
+export const snapshotSql = `SELECT xmin::text AS xmin, CASE WHEN age = 2147483647 THEN NULL ELSE (xmin + age)::text END AS next_xid
+  FROM (SELECT pg_snapshot_xmin(s)::text::int8 AS xmin, age((pg_snapshot_xmin(s)::text::int8 % 4294967296)::text::xid) AS age
+        FROM pg_current_snapshot() AS s) AS snapshot`;
 export const clockSql = `SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::int8::text AS us`;

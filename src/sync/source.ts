@@ -23,8 +23,10 @@ export interface DeletedRow {
 
 /** Reads inside one REPEATABLE READ READ ONLY transaction: every call sees the same snapshot. */
 export interface Snapshot {
+  /** Every transaction with a lower id had ended when the snapshot was taken. */
   xmin: number;
-  xmax: number;
+  /** The next transaction id to be assigned, read just after the snapshot was taken. */
+  nextXid: number;
   /** Rows in primary-key order after `after`. */
   rowsAfter(table: CopiedTable, after: PageCursor | null, limit: number): Promise<Page>;
   /** Rows with updated_at ≥ fromUs (null: all), in (updated_at, key) order after `after`. */

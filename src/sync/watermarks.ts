@@ -3,8 +3,8 @@
 // followed by newer ones, and the next poll's window starts at the history's first mark.
 
 export interface PollMark {
-  /** pg_snapshot_xmax of the poll's snapshot: the first transaction id not yet assigned then. */
-  xmax: number;
+  /** The next transaction id to be assigned, read after the poll's snapshot was taken. */
+  nextXid: number;
   /** clock_timestamp() in µs since the epoch, read before the snapshot; null = before anything. */
   clockUs: number | null;
   /** The highest deleted_rows.seq the snapshot saw. */
@@ -19,7 +19,7 @@ export interface ChangeWindow {
 }
 
 /** The mark that covers everything: a copy that starts from it re-reads every row and delete. */
-export const beforeAnything: PollMark = { xmax: 0, clockUs: null, seq: 0 };
+export const beforeAnything: PollMark = { nextXid: 0, clockUs: null, seq: 0 };
 
 /** Oldest-first history is thinned to this many marks; dropping a mark only widens later windows. */
 export const maxHistory = 64;
@@ -31,14 +31,14 @@ export function windowAfter(history: readonly PollMark[], marginUs: number): Cha
 
 /**
  * The history after a poll whose snapshot had this xmin: append the poll's mark, then drop
- * every mark older than the latest one with xmax ≤ xmin. Transactions that poll could not see
- * have ids ≥ xmin, so they were assigned after that mark's snapshot, and it bounds their rows.
+ * every mark older than the latest one with nextXid ≤ xmin. Transactions that poll could not
+ * see have ids ≥ xmin, so they got them after that mark was read, and it bounds their rows.
  */
 export function advance(history: readonly PollMark[], mark: PollMark, xmin: number): PollMark[] {
   const all = [...history, mark];
   let start = 0;
   for (let i = all.length - 1; i >= 0; i--) {
-    if (all[i]!.xmax <= xmin) {
+    if (all[i]!.nextXid <= xmin) {
       start = i;
       break;
     }

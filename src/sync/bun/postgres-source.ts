@@ -1,0 +1,124 @@
+// The forge's PostgreSQL through Bun's built-in client (Bun.sql). One connection: a poll's
+// clock read, then its snapshot transaction. Every failure leaves as SourceUnavailable with
+// the password taken out of the message.
+import { SQL } from "bun";
+import { rowConverter } from "../rows.ts";
+import type { ResultColumn, SqliteRow } from "../rows.ts";
+import type { DeletedRow, ForgeSource, Page, PageCursor, Snapshot } from "../source.ts";
+import { SourceUnavailable } from "../source.ts";
+import { clockSql, deletedAfterSql, maxDeletedSeqSql, snapshotSql, tableQueries } from "../source-queries.ts";
+import type { TableQueries } from "../source-queries.ts";
+import type { CopiedTable, KeyValues } from "../tables.ts";
+import { keyOf } from "../tables.ts";
+import { redactSecrets } from "../redact.ts";
+import { timestamptzText } from "../watermarks.ts";
+
+type Values = unknown[][] & { columns?: ResultColumn[] };
+type Query = SQL;
+
+export function openPostgresSource(url: string): ForgeSource {
+  const sql = new SQL(url, {
+    max: 1,
+    connectionTimeout: 10,
+    connection: { application_name: "actions-runs-sync", statement_timeout: "300000" },
+  });
+  const fail = (e: unknown): never => {
+    throw new SourceUnavailable(redactSecrets(e instanceof Error ? e.message : String(e), url));
+  };
+  const queries = new Map<CopiedTable, TableQueries>();
+  const queriesFor = (t: CopiedTable) => {
+    let q = queries.get(t);
+    if (!q) queries.set(t, (q = tableQueries(t)));
+    return q;
+  };
+  const converters = new Map<string, (values: readonly unknown[]) => SqliteRow>();
+  const convert = (cacheKey: string, result: Values, dropLast: boolean): SqliteRow[] => {
+    let c = converters.get(cacheKey);
+    if (!c) {
+      const columns = result.columns ?? [];
+      converters.set(cacheKey, (c = rowConverter(dropLast ? columns.slice(0, -1) : columns)));
+    }
+    return result.map((values) => c(values));
+  };
+  const run = (q: Query, text: string, params: unknown[]) => q.unsafe(text, params).values() as Promise<Values>;
+
+  const snapshotOf = (tx: Query, xmin: number, nextXid: number): Snapshot => ({
+    xmin,
+    nextXid,
+    async rowsAfter(table, after, limit): Promise<Page> {
+      const q = queriesFor(table);
+      const result = after ? await run(tx, q.rowsAfterKey, [...after.key, limit]) : await run(tx, q.firstRows, [limit]);
+      const rows = convert(`${table.name}:rows`, result, false);
+      const last = rows[rows.length - 1];
+      return { rows, next: rows.length === limit && last ? { key: keyOf(table, last) } : null };
+    },
+    async changedRows(table, fromUs, after, limit): Promise<Page> {
+      const q = queriesFor(table);
+      const from = fromUs === null ? "-infinity" : timestamptzText(fromUs);
+      const result = after
+        ? await run(tx, q.changedAfter, [from, after.updatedAt, ...after.key, limit])
+        : await run(tx, q.firstChanged, [from, limit]);
+      const rows = convert(`${table.name}:changed`, result, true);
+      const lastValues = result[result.length - 1];
+      const next: PageCursor | null = rows.length === limit && lastValues
+        ? { key: keyOf(table, rows[rows.length - 1]!), updatedAt: lastValues[lastValues.length - 1] as string }
+        : null;
+      return { rows, next };
+    },
+    async deletedAfter(afterSeq, limit): Promise<DeletedRow[]> {
+      const result = await run(tx, deletedAfterSql, [afterSeq, limit]);
+      return result.map(([seq, table, rowKey]) => ({ seq: Number(seq), table: table as string, rowKey }));
+    },
+    async rowsWithKeys(table, keys: readonly KeyValues[]): Promise<SqliteRow[]> {
+      if (keys.length === 0) return [];
+      const q = queriesFor(table);
+      const columns = table.key.map((_, i) => keys.map((k) => k[i]!));
+      return convert(`${table.name}:rows`, await run(tx, q.withKeys, columns), false);
+    },
+    async maxDeletedSeq(): Promise<number> {
+      const [[seq]] = (await run(tx, maxDeletedSeqSql, [])) as [[string]];
+      return Number(seq);
+    },
+  });
+
+  return {
+    async clockUs() {
+      try {
+        const [[us]] = (await run(sql, clockSql, [])) as [[string]];
+        return Number(us);
+      } catch (e) {
+        return fail(e);
+      }
+    },
+    async currentXmin() {
+      try {
+        const [[xmin]] = (await run(sql, snapshotSql, [])) as [[string, string | null]];
+        return Number(xmin);
+      } catch (e) {
+        return fail(e);
+      }
+    },
+    async inSnapshot(read) {
+      let readError: unknown = null;
+      try {
+        return await sql.begin("isolation level repeatable read read only", async (tx) => {
+          const [[xmin, nextXid]] = (await run(tx, snapshotSql, [])) as [[string, string | null]];
+          try {
+            // An unknown next id: a mark no later poll will pick, so windows only stay wider.
+            return await read(snapshotOf(tx, Number(xmin), nextXid === null ? Number.MAX_SAFE_INTEGER : Number(nextXid)));
+          } catch (e) {
+            readError = e;
+            throw e;
+          }
+        });
+      } catch (e) {
+        // Errors of the caller's own work (the SQLite side, a stop) pass through unchanged.
+        if (readError !== null && e === readError && !(e instanceof SQL.SQLError)) throw e;
+        return fail(e);
+      }
+    },
+    async close() {
+      await sql.close({ timeout: 0 });
+    },
+  };
+}

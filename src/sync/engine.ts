@@ -1,0 +1,270 @@
+// The sync: a full load of the forge's tables into the SQLite copy, then a poll loop that
+// applies what changed. Runtime-neutral: the PostgreSQL and SQLite edges come in as ports.
+//
+// Why this is correct although transactions commit out of order
+// -------------------------------------------------------------
+// updated_at and deleted_rows.seq are assigned when a row is written, not when its
+// transaction commits, so "newer than the last value seen" misses late commits. Instead each
+// poll k runs in one REPEATABLE READ READ ONLY transaction and remembers a mark (N_k, c_k, M_k):
+// c_k = clock_timestamp() read in a statement of its own before the transaction; N_k = the next
+// transaction id to be assigned, read just after the snapshot was taken (not the snapshot's
+// xmax: that is the last *ended* id + 1, and a running transaction can hold an id above it);
+// M_k = the highest deleted_rows.seq the snapshot saw.
+//   A transaction T that poll k could not see has an id ≥ xmin_k (every lower id had ended).
+// Take the latest mark j with N_j ≤ xmin_k: T got its id after N_j was read, so every row it
+// wrote carries updated_at ≥ c_j (the BEFORE trigger stamps clock_timestamp() just before an
+// insert gets its id, hence a safety margin), and every seq it took is > M_j (the sequence
+// hands out increasing values, seq's default cache of 1 assumed). So poll k+1 re-reads
+// updated_at ≥ c_j − margin and seq > M_j: a small overlapping window while transactions are
+// short, widening by itself while a long one is open.
+//   Upserts are idempotent. A delete is never re-applied blindly: the same key can be deleted
+// and inserted again (natural keys: org_members, repo_collaborators, workflow_steps), so for
+// every deleted key in the window the same snapshot is asked whether the row exists, and if it
+// does, it is upserted instead.
+//   One poll is one SQLite transaction, committed together with the marks it proves, so readers
+// never see half of a source transaction and a killed sync resumes from its last commit.
+//   The full load reads every table in one snapshot S0, keyset-paginated by primary key and
+// committed in batches (a killed load resumes from its last key in a new snapshot). Before S0
+// a probe mark P is read and the load waits until xmin ≥ N_P, so P bounds everything S0 (or a
+// resumed load's later snapshot) missed; the first poll after the load starts from P.
+import type { Log } from "../log.ts";
+import type { CopyTarget, SyncProgress } from "./copy.ts";
+import { keyFromJson } from "./rows.ts";
+import type { SqliteRow } from "./rows.ts";
+import type { ForgeSource, Page, PageCursor, Snapshot } from "./source.ts";
+import { SourceUnavailable } from "./source.ts";
+import type { SyncStatusTracker } from "./status.ts";
+import { copiedTable, copiedTables } from "./tables.ts";
+import type { CopiedTable, KeyValues } from "./tables.ts";
+import { advance, beforeAnything, windowAfter } from "./watermarks.ts";
+import type { PollMark } from "./watermarks.ts";
+
+export interface EngineOptions {
+  /** Time between the starts of two polls. */
+  pollMs: number;
+  /** Safety margin subtracted from the window's clock bound. */
+  marginMs: number;
+  /** Rows per page of a full load (one SQLite batch each). */
+  loadPageRows: number;
+  /** Rows per page inside a poll. */
+  pollPageRows: number;
+  /** How long a new load waits for transactions older than it before re-reading everything once. */
+  loadWaitMs: number;
+  /** Stop after the first poll that follows the load (or the restart). */
+  once: boolean;
+}
+
+export const defaultEngineOptions: EngineOptions = {
+  pollMs: 200, marginMs: 1000, loadPageRows: 10_000, pollPageRows: 5_000, loadWaitMs: 30_000, once: false,
+};
+
+export interface EngineDeps {
+  openSource: () => ForgeSource;
+  target: CopyTarget;
+  status: SyncStatusTracker;
+  log: Log;
+  now: () => number;
+  sleep: (ms: number, wake: AbortSignal) => Promise<void>;
+  /** Delay before retry number `attempt` (0-based). */
+  backoff: (attempt: number) => number;
+}
+
+class Stopped extends Error {}
+
+export class SyncEngine {
+  private readonly stopping = new AbortController();
+  private caughtUpResolve!: () => void;
+  private caughtUpReject!: (e: Error) => void;
+  readonly caughtUp: Promise<void>;
+  readonly finished: Promise<void>;
+
+  constructor(private readonly deps: EngineDeps, private readonly options: EngineOptions) {
+    this.caughtUp = new Promise<void>((resolve, reject) => {
+      this.caughtUpResolve = resolve;
+      this.caughtUpReject = reject;
+    });
+    // Nobody has to await caughtUp; a stop before catching up must not be an unhandled rejection.
+    this.caughtUp.catch(() => {});
+    this.finished = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.finished;
+  }
+
+  private checkStopped(): void {
+    if (this.stopping.signal.aborted) throw new Stopped();
+  }
+
+  private async run(): Promise<void> {
+    const { status, target } = this.deps;
+    status.restored(target.progress().dataAsOfMs);
+    let attempt = 0;
+    while (!this.stopping.signal.aborted) {
+      const source = this.deps.openSource();
+      try {
+        if (target.progress().phase !== "following") await this.load(source);
+        attempt = 0;
+        await this.follow(source, () => (attempt = 0));
+      } catch (e) {
+        target.rollback();
+        if (e instanceof Stopped || this.stopping.signal.aborted) break;
+        const message = e instanceof Error ? e.message : String(e);
+        status.enter(e instanceof SourceUnavailable ? "source_down" : "failing", {}, message);
+        await this.deps.sleep(this.deps.backoff(attempt++), this.stopping.signal);
+      } finally {
+        await source.close().catch(() => {});
+      }
+    }
+    this.caughtUpReject(new Error("the sync stopped before it caught up"));
+    status.enter("stopped");
+  }
+
+  private async follow(source: ForgeSource, succeeded: () => void): Promise<void> {
+    const { status, now } = this.deps;
+    for (;;) {
+      const started = now();
+      const applied = await this.poll(source);
+      succeeded();
+      status.pollDone();
+      status.enter("following", { rows: applied });
+      this.caughtUpResolve();
+      if (this.options.once) throw new Stopped();
+      await this.deps.sleep(Math.max(0, started + this.options.pollMs - now()), this.stopping.signal);
+      this.checkStopped();
+    }
+  }
+
+  /** One change poll: every change since the history's first mark, in one SQLite transaction. */
+  private async poll(source: ForgeSource): Promise<number> {
+    const { target, status, now } = this.deps;
+    const progress = target.progress();
+    const window = windowAfter(progress.history, this.options.marginMs * 1000);
+    const localClock = now();
+    const clockUs = await source.clockUs();
+    return source.inSnapshot(async (snapshot) => {
+      target.begin();
+      let applied = 0;
+      const size = this.options.pollPageRows;
+      // The first page of every table at once: the queries pipeline on the one connection.
+      const firstPages = await Promise.all(copiedTables.map((t) => snapshot.changedRows(t, window.fromUs, null, size)));
+      for (const [i, table] of copiedTables.entries()) {
+        let page: Page = firstPages[i]!;
+        for (;;) {
+          target.upsert(table, page.rows);
+          applied += page.rows.length;
+          if (!page.next) break;
+          this.checkStopped();
+          page = await snapshot.changedRows(table, window.fromUs, page.next, size);
+        }
+      }
+      let seq = window.afterSeq;
+      for (;;) {
+        const deleted = await snapshot.deletedAfter(seq, size);
+        applied += await this.applyDeletes(snapshot, deleted);
+        if (deleted.length > 0) seq = deleted[deleted.length - 1]!.seq;
+        if (deleted.length < size) break;
+        this.checkStopped();
+      }
+      const mark: PollMark = { nextXid: snapshot.nextXid, clockUs, seq };
+      const dataAsOfMs = Math.floor(clockUs / 1000);
+      target.commit({ phase: "following", history: advance(progress.history, mark, snapshot.xmin), dataAsOfMs });
+      status.batchCommitted(applied, localClock);
+      return applied;
+    });
+  }
+
+  /** Each deleted key: delete it, unless the snapshot has the row again (then upsert it). */
+  private async applyDeletes(snapshot: Snapshot, deleted: readonly { table: string; rowKey: unknown }[]): Promise<number> {
+    const byTable = new Map<CopiedTable, KeyValues[]>();
+    for (const d of deleted) {
+      const table = copiedTable(d.table);
+      if (!table) continue;
+      const keys = byTable.get(table) ?? [];
+      keys.push(keyFromJson(table.key, d.rowKey));
+      byTable.set(table, keys);
+    }
+    let applied = 0;
+    for (const [table, keys] of byTable) {
+      const existing = await snapshot.rowsWithKeys(table, keys);
+      const present = new Set(existing.map((row) => keyText(table.keyIndexes.map((i) => row[i] as number))));
+      const gone = keys.filter((k) => !present.has(keyText(k)));
+      this.deps.target.upsert(table, existing);
+      this.deps.target.remove(table, gone);
+      applied += existing.length + gone.length;
+    }
+    return applied;
+  }
+
+  private async load(source: ForgeSource): Promise<void> {
+    const { target, status, log, now } = this.deps;
+    let progress: SyncProgress = target.progress();
+    const resuming = progress.phase === "loading" && progress.load !== null;
+    // Reach the source first: a source that is down stays one source_down line, not a loading/down flicker.
+    await source.clockUs();
+    status.enter("loading", { resume: resuming });
+    if (!resuming) {
+      const start = await this.loadStartMark(source);
+      target.begin();
+      target.clear();
+      target.commit({ phase: "loading", load: { table: copiedTables[0]!.name, after: null }, history: [start], dataAsOfMs: null });
+      progress = target.progress();
+    }
+    const startedAt = now();
+    let total = 0;
+    const from = copiedTables.findIndex((t) => t.name === progress.load!.table);
+    await source.inSnapshot(async (snapshot) => {
+      for (const table of copiedTables.slice(from)) {
+        const resumeKey = table.name === progress.load!.table ? progress.load!.after : null;
+        let rows = 0;
+        let page = await snapshot.rowsAfter(table, resumeKey ? { key: resumeKey } : null, this.options.loadPageRows);
+        for (;;) {
+          // Fetch the next page while this one is written.
+          const next = page.next ? snapshot.rowsAfter(table, page.next, this.options.loadPageRows) : null;
+          next?.catch(() => {});
+          target.begin();
+          target.upsert(table, page.rows);
+          const last = page.rows[page.rows.length - 1];
+          target.commit({ load: { table: table.name, after: last ? table.keyIndexes.map((i) => last[i] as number) : resumeKey } });
+          rows += page.rows.length;
+          status.batchCommitted(page.rows.length);
+          status.loading(table.name, rows);
+          if (!next) break;
+          this.checkStopped();
+          page = await next;
+        }
+        total += rows;
+      }
+    });
+    target.begin();
+    target.commit({ phase: "following", load: null });
+    log("sync_loaded", { rows: total, seconds: +((now() - startedAt) / 1000).toFixed(1), resumed: resuming });
+  }
+
+  /**
+   * The mark a new load's first poll starts from: a probe snapshot P, once every transaction
+   * that had an id at P has ended (so the load's snapshot has xmin ≥ N_P). If one stays open
+   * too long, the first poll re-reads everything instead.
+   */
+  private async loadStartMark(source: ForgeSource): Promise<PollMark> {
+    const clockUs = await source.clockUs();
+    const probe = await source.inSnapshot(async (s) => ({ nextXid: s.nextXid, seq: await s.maxDeletedSeq() }));
+    const deadline = this.deps.now() + this.options.loadWaitMs;
+    while ((await source.currentXmin()) < probe.nextXid) {
+      if (this.deps.now() > deadline) {
+        this.deps.log("sync_load_wait_timeout", { waited_ms: this.options.loadWaitMs, note: "a transaction older than the load is still open; the first poll re-reads every row once" });
+        return beforeAnything;
+      }
+      await this.deps.sleep(20, this.stopping.signal);
+      this.checkStopped();
+    }
+    return { nextXid: probe.nextXid, clockUs, seq: probe.seq };
+  }
+}
+
+function keyText(key: KeyValues): string {
+  return key.join(",");
+}
+
+export type { PageCursor, SqliteRow };

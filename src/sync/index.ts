@@ -1,0 +1,68 @@
+// The sync's public face: start it against a forge PostgreSQL URL and a SQLite file, ask its
+// status (for /readyz), wait until it has caught up, stop it. How it stays correct is in
+// engine.ts; the PostgreSQL and SQLite edges are in bun/.
+import type { Log } from "../log.ts";
+import { redactUrl } from "../log.ts";
+import { retryDelay, sleep } from "./backoff.ts";
+import { openPostgresSource } from "./bun/postgres-source.ts";
+import { openSqliteCopy } from "./bun/sqlite-copy.ts";
+import { SyncEngine, defaultEngineOptions } from "./engine.ts";
+import { SyncStatusTracker } from "./status.ts";
+import type { SyncStatus } from "./status.ts";
+
+export type { SyncState, SyncStatus } from "./status.ts";
+
+export interface SyncOptions {
+  /** The forge's PostgreSQL URL; SELECT on its tables is all the role needs. */
+  from: string;
+  /** The SQLite file to keep live (created and migrated if missing). */
+  dbPath: string;
+  /** Time between the starts of two change polls (default 200 ms). */
+  pollMs?: number;
+  /** The copy counts as fresh while it is at most this far behind (default 2,000 ms). */
+  freshWithinMs?: number;
+  /** Safety margin of the change window (default 1,000 ms; see engine.ts). */
+  marginMs?: number;
+  /** Stop after catching up: the full load if needed, then one change poll. */
+  once?: boolean;
+  /** One line per state change; never per retry, never with the password. */
+  log?: Log;
+}
+
+export interface RunningSync {
+  status(): SyncStatus;
+  /** Resolves at the first change poll that completes (after the load, if one was needed); rejects if stopped first. */
+  caughtUp: Promise<void>;
+  /** Resolves when the sync has ended: after stop(), or by itself with `once`. */
+  finished: Promise<void>;
+  /** Stop: an unfinished batch is rolled back, the file closed. */
+  stop(): Promise<void>;
+}
+
+const noLog: Log = () => {};
+
+export function startSync(opts: SyncOptions): RunningSync {
+  const log = opts.log ?? noLog;
+  const status = new SyncStatusTracker(log, opts.freshWithinMs ?? 2_000);
+  const target = openSqliteCopy(opts.dbPath);
+  log("sync_started", { source: redactUrl(opts.from), db: opts.dbPath, phase: target.progress().phase });
+  const engine = new SyncEngine(
+    { openSource: () => openPostgresSource(opts.from), target, status, log, now: Date.now, sleep, backoff: (a) => retryDelay(a) },
+    {
+      ...defaultEngineOptions,
+      pollMs: opts.pollMs ?? defaultEngineOptions.pollMs,
+      marginMs: opts.marginMs ?? defaultEngineOptions.marginMs,
+      once: opts.once ?? false,
+    },
+  );
+  const finished = engine.finished.finally(() => target.close());
+  return {
+    status: () => status.snapshot(),
+    caughtUp: engine.caughtUp,
+    finished,
+    async stop() {
+      await engine.stop();
+      await finished;
+    },
+  };
+}

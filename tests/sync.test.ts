@@ -1,0 +1,408 @@
+// The sync against a real PostgreSQL (a throwaway cluster) and a real SQLite file: the load,
+// every kind of change, commits out of order, re-used natural keys, readers during batches,
+// the source killed and restarted, the sync itself killed, and freshness under writes.
+// The sync always connects as a role with SELECT on the forge tables and nothing else.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { SQL } from "bun";
+import { Database } from "bun:sqlite";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Log } from "../src/log.ts";
+import { seedPostgres } from "../src/seed/postgres.ts";
+import { startSync } from "../src/sync/index.ts";
+import type { RunningSync } from "../src/sync/index.ts";
+import { copiedTables } from "../src/sync/tables.ts";
+import { postgresForTests, readerPassword, readerRole, startTestPostgres } from "./support/postgres.ts";
+import type { TestDatabase, TestPostgres } from "./support/postgres.ts";
+
+const { binaries } = postgresForTests();
+const repoRoot = join(import.meta.dir, "..");
+
+interface LogLine { event: string; [field: string]: unknown }
+
+function capture(): { log: Log; lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  return { lines, log: (event, fields = {}) => lines.push({ event, ...fields }) };
+}
+
+const tempFile = () => join(mkdtempSync(join(tmpdir(), "actions-runs-sync-")), "copy.sqlite");
+
+async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(10);
+  }
+}
+
+/** The source's rows in the copy's terms, converted by PostgreSQL itself (an independent oracle). */
+async function sourceRows(admin: SQL, table: (typeof copiedTables)[number]): Promise<unknown[][]> {
+  const types = new Map(((await admin`SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ${table.name}`) as
+    { column_name: string; data_type: string }[]).map((c) => [c.column_name, c.data_type]));
+  const select = table.columns.map((c) => {
+    const type = types.get(c);
+    if (type === undefined) throw new Error(`${table.name}.${c} is not in the forge schema`);
+    if (type.startsWith("timestamp")) return `floor(extract(epoch FROM ${c}) * 1000)::float8`;
+    if (type === "ARRAY") return `array_to_json(${c})::text`;
+    if (type === "boolean") return `${c}::int`;
+    if (type === "bigint" || type === "integer") return `${c}::float8`;
+    return c;
+  });
+  return (await admin.unsafe(`SELECT ${select.join(", ")} FROM ${table.name} ORDER BY ${table.key.join(", ")}`).values()) as unknown[][];
+}
+
+function copyRows(file: string, table: (typeof copiedTables)[number]): unknown[][] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.query(`SELECT ${table.columns.join(", ")} FROM ${table.name} ORDER BY ${table.key.join(", ")}`).values() as unknown[][];
+  } finally {
+    db.close();
+  }
+}
+
+async function expectCopyEqualsSource(admin: SQL, file: string): Promise<void> {
+  for (const table of copiedTables) {
+    const [source, copy] = [await sourceRows(admin, table), copyRows(file, table)];
+    expect({ table: table.name, rows: copy.length }).toEqual({ table: table.name, rows: source.length });
+    expect(copy).toEqual(source);
+  }
+}
+
+async function copyEqualsSource(admin: SQL, file: string): Promise<boolean> {
+  for (const table of copiedTables) {
+    if (!Bun.deepEquals(copyRows(file, table), await sourceRows(admin, table))) return false;
+  }
+  return true;
+}
+
+function queryCopy<T>(file: string, sql: string): T[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.query(sql).all() as T[];
+  } finally {
+    db.close();
+  }
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+describe.skipIf(binaries === null)("sync from the forge's PostgreSQL", () => {
+  let pg: TestPostgres;
+  let forge: TestDatabase;
+  let admin: SQL;
+  let file: string;
+  const running: RunningSync[] = [];
+  // A small margin: correctness must come from the snapshot arithmetic, not from a wide window.
+  const follow = (dbPath: string, log: Log, from = forge.readerUrl) => {
+    const sync = startSync({ from, dbPath, log, pollMs: 100, marginMs: 20 });
+    running.push(sync);
+    return sync;
+  };
+
+  beforeAll(async () => {
+    pg = await startTestPostgres(binaries!);
+    forge = await pg.createDatabase("forge");
+    admin = new SQL(forge.adminUrl, { max: 4 });
+    await seedPostgres(forge.adminUrl, { repos: 12, runs: 3_000, seed: 7 });
+    file = tempFile();
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const s of running) await s.stop().catch(() => {});
+    await admin?.close();
+    await pg?.destroy();
+  });
+
+  test("the sync's role may only SELECT the tables: no sequence, no writes", async () => {
+    const [privileges] = await admin`SELECT
+      has_table_privilege(${readerRole}, 'workflow_runs', 'SELECT') AS select_runs,
+      has_table_privilege(${readerRole}, 'workflow_runs', 'INSERT') AS insert_runs,
+      has_sequence_privilege(${readerRole}, 'deleted_rows_seq_seq', 'SELECT,USAGE,UPDATE') AS any_sequence`;
+    expect(privileges).toEqual({ select_runs: true, insert_runs: false, any_sequence: false });
+  });
+
+  test("the initial load copies every table, row for row", async () => {
+    const { log, lines } = capture();
+    const sync = startSync({ from: forge.readerUrl, dbPath: file, log, once: true });
+    await sync.caughtUp;
+    await sync.finished;
+    await expectCopyEqualsSource(admin, file);
+    expect(lines.map((l) => l.event)).toEqual(["sync_started", "sync_loading", "sync_loaded", "sync_following", "sync_stopped"]);
+    expect(JSON.stringify(lines)).not.toContain(readerPassword);
+    expect(sync.status()).toMatchObject({ state: "stopped", polls: 1 });
+  }, 60_000);
+
+  test("updates, inserts, deletes and cascades arrive", async () => {
+    const { log } = capture();
+    const sync = follow(file, log);
+    await sync.caughtUp;
+    const [{ id: repoId, runs }] = await admin`SELECT repo_id AS id, count(*)::int AS runs FROM workflow_runs GROUP BY repo_id ORDER BY count(*) DESC LIMIT 1`;
+    expect(runs).toBeGreaterThan(100);
+    await admin`UPDATE workflow_runs SET status = 'completed', conclusion = 'cancelled' WHERE id IN (SELECT id FROM workflow_runs WHERE status <> 'completed' LIMIT 20)`;
+    await admin`UPDATE accounts SET login = 'Renamed-' || id WHERE id = 7`;
+    await admin`INSERT INTO accounts (id, login, type) VALUES (90001, 'newcomer', 'User')`;
+    await admin`UPDATE workflow_jobs SET needs_jobs = ARRAY['build', 'lint'], cancel_requested = true WHERE id = (SELECT min(id) FROM workflow_jobs)`;
+    await admin`DELETE FROM repositories WHERE id = ${repoId}`;
+    await waitFor("the copy to match the source", () => copyEqualsSource(admin, file));
+    await expectCopyEqualsSource(admin, file);
+    const orphans = queryCopy<{ n: number }>(file, `SELECT
+      (SELECT count(*) FROM workflow_runs WHERE repo_id = ${repoId}) + (SELECT count(*) FROM workflows WHERE repo_id = ${repoId})
+      + (SELECT count(*) FROM workflow_jobs WHERE run_id NOT IN (SELECT id FROM workflow_runs))
+      + (SELECT count(*) FROM workflow_steps WHERE job_id NOT IN (SELECT id FROM workflow_jobs))
+      + (SELECT count(*) FROM workflow_artifacts WHERE run_id NOT IN (SELECT id FROM workflow_runs)) AS n`);
+    expect(orphans).toEqual([{ n: 0 }]);
+    await sync.stop();
+  }, 30_000);
+
+  test("a transaction that commits after newer ones still arrives, with its deletes", async () => {
+    const { log } = capture();
+    const sync = follow(file, log);
+    await sync.caughtUp;
+    const [a, b] = ((await admin`SELECT id FROM workflow_runs ORDER BY id LIMIT 2`) as { id: string }[]).map((r) => Number(r.id));
+    const [c, d] = ((await admin`SELECT id FROM workflow_runs ORDER BY id DESC LIMIT 2`) as { id: string }[]).map((r) => Number(r.id));
+    const title = (id: number) => queryCopy<{ t: string }>(file, `SELECT display_title AS t FROM workflow_runs WHERE id = ${id}`)[0]?.t;
+
+    // Alone and open across polls, holding the newest transaction id (above the snapshots' xmax).
+    await admin.begin(async (tx) => {
+      await tx`UPDATE workflow_runs SET display_title = 'open across polls' WHERE id = ${b}`;
+      const polls = sync.status().polls;
+      await waitFor("polls while it is open", () => sync.status().polls >= polls + 5);
+    });
+    await waitFor("the lone transaction's change", () => title(b!) === "open across polls");
+
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let written!: () => void;
+    const wrote = new Promise<void>((r) => (written = r));
+    // Transaction A writes first (older updated_at and seq) and commits last.
+    const late = admin.begin(async (tx) => {
+      await tx`UPDATE workflow_runs SET display_title = 'written first, committed last' WHERE id = ${a}`;
+      await tx`DELETE FROM workflow_runs WHERE id = ${c}`;
+      written();
+      await gate;
+    });
+    await wrote;
+    await admin`UPDATE workflow_runs SET display_title = 'written second, committed first' WHERE id = ${b}`;
+    await admin`DELETE FROM workflow_runs WHERE id = ${d}`;
+    await waitFor("B's change", () => title(b!) === "written second, committed first");
+    // Several polls pass while A is open; a reader of "newer than the last seen" would skip A.
+    const polls = sync.status().polls;
+    await waitFor("more polls", () => sync.status().polls >= polls + 5);
+    expect(title(a!)).not.toBe("written first, committed last");
+    release();
+    await late;
+    await waitFor("A's change and delete", () => title(a!) === "written first, committed last" && title(c!) === undefined);
+    expect(title(d!)).toBeUndefined();
+    await waitFor("the copy to match the source", () => copyEqualsSource(admin, file));
+    await sync.stop();
+  }, 30_000);
+
+  test("a natural key deleted and inserted again is present, and stays present", async () => {
+    const { log } = capture();
+    const sync = follow(file, log);
+    await sync.caughtUp;
+    const [member] = await admin`SELECT org_id, user_id, role FROM org_members LIMIT 1`;
+    const [step] = await admin`SELECT job_id, number, name FROM workflow_steps ORDER BY job_id DESC LIMIT 1`;
+    const memberRole = () => queryCopy<{ role: string }>(file, `SELECT role FROM org_members WHERE org_id = ${member.org_id} AND user_id = ${member.user_id}`)[0]?.role;
+    const stepName = () => queryCopy<{ name: string }>(file, `SELECT name FROM workflow_steps WHERE job_id = ${step.job_id} AND number = ${step.number}`)[0]?.name;
+
+    // Deleted, seen deleted, then inserted again in a later poll.
+    await admin`DELETE FROM org_members WHERE org_id = ${member.org_id} AND user_id = ${member.user_id}`;
+    await waitFor("the delete", () => memberRole() === undefined);
+    const role = member.role === "owner" ? "member" : "owner";
+    await admin`INSERT INTO org_members (org_id, user_id, role) VALUES (${member.org_id}, ${member.user_id}, ${role})`;
+    await waitFor("the re-insert", () => memberRole() === role);
+
+    // Deleted and inserted again between two polls, in two transactions.
+    await admin`DELETE FROM workflow_steps WHERE job_id = ${step.job_id} AND number = ${step.number}`;
+    await admin`INSERT INTO workflow_steps (job_id, number, name, status) VALUES (${step.job_id}, ${step.number}, 'reborn', 'queued')`;
+    await waitFor("the re-inserted step", () => stepName() === "reborn");
+
+    // The old deletes stay in later windows' reach for a while; they must not win.
+    const polls = sync.status().polls;
+    await waitFor("more polls", () => sync.status().polls >= polls + 10);
+    expect(memberRole()).toBe(role);
+    expect(stepName()).toBe("reborn");
+    await sync.stop();
+  }, 30_000);
+
+  test("readers on another connection keep answering and never see half a batch", async () => {
+    const { log } = capture();
+    const sync = follow(file, log);
+    await sync.caughtUp;
+    const [{ repo_id, workflow_id, base, jobs }] = await admin`SELECT repo_id, workflow_id,
+      (SELECT max(id) FROM workflow_runs) + 1000 AS base, (SELECT max(id) FROM workflow_jobs) + 1000 AS jobs FROM workflow_runs LIMIT 1`;
+    const baseId = Number(base);
+    const jobBase = Number(jobs);
+    const reader = new Database(file, { readonly: true });
+    reader.run("PRAGMA busy_timeout = 5000");
+    const broken = reader.query(`SELECT
+      (SELECT count(*) FROM workflow_runs r WHERE r.id >= ${baseId} AND (SELECT count(*) FROM workflow_jobs j WHERE j.run_id = r.id) <> 3)
+      + (SELECT count(*) FROM (SELECT run_id FROM workflow_jobs WHERE run_id >= ${baseId} GROUP BY run_id HAVING count(DISTINCT runner_name) > 1)) AS n`);
+    let reads = 0;
+    let stop = false;
+    const violations: number[] = [];
+    const readLoop = (async () => {
+      while (!stop) {
+        const { n } = broken.get() as { n: number };
+        if (n !== 0) violations.push(n);
+        reads++;
+        await Bun.sleep(1);
+      }
+    })();
+    // Each transaction: a run and its three jobs together, and all three jobs of an earlier run re-labelled together.
+    for (let i = 0; i < 60; i++) {
+      const id = baseId + i;
+      await admin.begin(async (tx) => {
+        await tx`INSERT INTO workflow_runs (id, repo_id, workflow_id, run_number, workflow_file, workflow_name, display_title, head_sha, head_ref, event, status)
+          VALUES (${id}, ${repo_id}, ${workflow_id}, ${100_000 + i}, '.shithub/workflows/ci.yml', 'CI', 'batch test', ${"a".repeat(40)}, 'main', 'push', 'queued')`;
+        for (let j = 0; j < 3; j++) {
+          await tx`INSERT INTO workflow_jobs (id, run_id, job_index, job_key, job_name, runs_on, status, runner_name)
+            VALUES (${jobBase + i * 3 + j}, ${id}, ${j}, ${"job" + j}, ${"Job " + j}, 'ubuntu-latest', 'queued', 'r0')`;
+        }
+        if (i > 0) await tx`UPDATE workflow_jobs SET runner_name = ${"r" + i} WHERE run_id = ${baseId + Math.floor(i / 2)}`;
+      });
+      await Bun.sleep(15);
+    }
+    await waitFor("the last run", () => queryCopy(file, `SELECT 1 FROM workflow_runs WHERE id = ${baseId + 59}`).length === 1);
+    stop = true;
+    await readLoop;
+    reader.close();
+    expect(violations).toEqual([]);
+    expect(reads).toBeGreaterThan(100);
+    await sync.stop();
+  }, 30_000);
+
+  test("a change is visible within a second (p99) while the forge writes continuously", async () => {
+    const { log } = capture();
+    const sync = follow(file, log);
+    await sync.caughtUp;
+    const ids = ((await admin`SELECT id FROM workflow_runs ORDER BY id LIMIT 100`) as { id: string }[]).map((r) => Number(r.id));
+    const committedAt = new Map<string, number>();
+    const lags: number[] = [];
+    const reader = new Database(file, { readonly: true });
+    const titles = reader.query(`SELECT display_title AS t FROM workflow_runs WHERE id IN (${ids.join(",")})`);
+    let writing = true;
+    const readLoop = (async () => {
+      while (writing || committedAt.size > 0) {
+        const now = performance.now();
+        for (const { t } of titles.all() as { t: string }[]) {
+          const at = committedAt.get(t);
+          if (at !== undefined) {
+            lags.push(now - at);
+            committedAt.delete(t);
+          }
+        }
+        await Bun.sleep(2);
+      }
+    })();
+    const until = performance.now() + 5_000;
+    for (let i = 0; performance.now() < until; i++) {
+      const title = `fresh-${i}`;
+      await admin`UPDATE workflow_runs SET display_title = ${title} WHERE id = ${ids[i % ids.length]!}`;
+      committedAt.set(title, performance.now());
+      await Bun.sleep(10);
+    }
+    writing = false;
+    await Promise.race([readLoop, Bun.sleep(5_000)]);
+    reader.close();
+    const sorted = lags.sort((x, y) => x - y);
+    const [p50, p99, max] = [percentile(sorted, 50), percentile(sorted, 99), sorted[sorted.length - 1]!];
+    console.log(`freshness: ${sorted.length} changes, lag p50 ${p50.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, max ${max.toFixed(0)} ms (poll every 100 ms)`);
+    expect(committedAt.size).toBe(0);
+    expect(sorted.length).toBeGreaterThan(100);
+    expect(p99).toBeLessThan(1_000);
+    expect(sync.status()).toMatchObject({ state: "following", fresh: true });
+    await sync.stop();
+  }, 30_000);
+
+  test("a sync killed mid-batch resumes from its last committed batch", async () => {
+    const big = await pg.createDatabase("forge_big");
+    await seedPostgres(big.adminUrl, { repos: 20, runs: 20_000, seed: 3 });
+    const bigAdmin = new SQL(big.adminUrl, { max: 2 });
+    const target = tempFile();
+    const child = (once: boolean) => {
+      const proc = Bun.spawn([process.execPath, "-e", `
+        import { startSync } from ${JSON.stringify(join(repoRoot, "src/sync/index.ts"))};
+        import { jsonLog } from ${JSON.stringify(join(repoRoot, "src/log.ts"))};
+        const sync = startSync({ from: process.env.FROM, dbPath: process.env.DB, once: ${once}, pollMs: 100, log: jsonLog() });
+        await sync.finished;
+      `], { env: { ...process.env, FROM: big.readerUrl, DB: target }, stdout: "pipe", stderr: "inherit" });
+      let output = "";
+      void (async () => {
+        for await (const chunk of proc.stdout as unknown as AsyncIterable<Uint8Array>) output += new TextDecoder().decode(chunk);
+      })();
+      return { proc, output: () => output };
+    };
+    const state = (key: string) => {
+      try {
+        return queryCopy<{ value: string }>(target, `SELECT value FROM sync_state WHERE key = '${key}'`)[0]?.value;
+      } catch {
+        return undefined; // the file is still being created
+      }
+    };
+
+    // Killed during the full load, after some batches were committed.
+    let { proc } = child(false);
+    await waitFor("the load to reach the jobs", () => /workflow_(jobs|steps)/.test(state("sync_load_position") ?? ""), 30_000);
+    proc.kill("SIGKILL");
+    await proc.exited;
+    expect(JSON.parse(state("sync_phase")!)).toBe("loading");
+    expect(queryCopy<{ n: number }>(target, "SELECT count(*) AS n FROM workflow_runs")[0]!.n).toBeGreaterThan(0);
+    ({ proc } = child(true));
+    expect(await proc.exited).toBe(0);
+    await expectCopyEqualsSource(bigAdmin, target);
+
+    // Killed while a poll applies one large transaction: the copy has all of it or none of it.
+    const follower = child(false);
+    proc = follower.proc;
+    await waitFor("the follower to follow", () => follower.output().includes('"event":"sync_following"'));
+    await bigAdmin`UPDATE workflow_steps SET name = name || ' (renamed)'`;
+    // A poll starts within 100 ms and needs far longer than that to apply this many rows.
+    await Bun.sleep(250);
+    proc.kill("SIGKILL");
+    await proc.exited;
+    const { renamed, total } = queryCopy<{ renamed: number; total: number }>(target,
+      "SELECT sum(name LIKE '% (renamed)') AS renamed, count(*) AS total FROM workflow_steps")[0]!;
+    expect([0, total]).toContain(renamed);
+    ({ proc } = child(true));
+    expect(await proc.exited).toBe(0);
+    await expectCopyEqualsSource(bigAdmin, target);
+    await bigAdmin.close();
+  }, 90_000);
+
+  // Last: it takes the whole cluster down and up again.
+  test("the source killed and restarted: the copy keeps its data, logs one line per change, catches up", async () => {
+    const { log, lines } = capture();
+    const sync = follow(file, log);
+    await sync.caughtUp;
+    const runsBefore = queryCopy<{ n: number }>(file, "SELECT count(*) AS n FROM workflow_runs")[0]!.n;
+    await admin.close();
+
+    await pg.kill();
+    await waitFor("source_down", () => sync.status().state === "source_down");
+    // A second follower that starts while the source is down.
+    const late = capture();
+    const lateFile = tempFile();
+    const lateSync = follow(lateFile, late.log);
+    await waitFor("the late follower to notice", () => lateSync.status().state === "source_down");
+    await Bun.sleep(3_000); // several retries
+    expect(lines.filter((l) => l.event === "sync_source_down")).toHaveLength(1);
+    expect(late.lines.filter((l) => l.event === "sync_source_down")).toHaveLength(1);
+    expect(queryCopy<{ n: number }>(file, "SELECT count(*) AS n FROM workflow_runs")[0]!.n).toBe(runsBefore);
+    expect(sync.status()).toMatchObject({ state: "source_down", fresh: false });
+    expect(JSON.stringify([...lines, ...late.lines])).not.toContain(readerPassword);
+
+    await pg.start();
+    admin = new SQL(forge.adminUrl, { max: 4 });
+    await admin`UPDATE workflow_runs SET display_title = 'after the restart' WHERE id = (SELECT min(id) FROM workflow_runs)`;
+    await waitFor("the change after the restart", () =>
+      queryCopy(file, "SELECT 1 FROM workflow_runs WHERE display_title = 'after the restart'").length === 1, 20_000);
+    await lateSync.caughtUp;
+    await waitFor("both copies to match", async () => (await copyEqualsSource(admin, file)) && (await copyEqualsSource(admin, lateFile)), 20_000);
+    const events = lines.map((l) => l.event);
+    expect(events.slice(events.indexOf("sync_source_down"))).toEqual(["sync_source_down", "sync_following"]);
+    await waitFor("fresh again", () => sync.status().fresh);
+  }, 60_000);
+});
