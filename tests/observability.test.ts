@@ -18,7 +18,8 @@ import { TableRows } from "../src/observability/table-rows.ts";
 import { openDatabaseFile } from "../src/runtime/bun/database.ts";
 import type { OpenedDatabase } from "../src/runtime/bun/database.ts";
 import { embeddedDocsAssets } from "../src/runtime/bun/embedded.ts";
-import type { Log } from "../src/log.ts";
+import type { SyncFacts } from "../src/observability/service-metrics.ts";
+import type { SyncOptions, SyncStatus } from "../src/sync/index.ts";
 import { testApp } from "./support/app.ts";
 import { oracle, seededDatabase } from "./support/db.ts";
 
@@ -138,8 +139,8 @@ describe("one log line per request", () => {
     json.log("sync_following", { previous: "loading" });
     json.log("sync_failing", { error: "disk full" });
     expect(written.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ level: "error", event: "sync_failing", error: "disk full" })]);
-    // The sync takes a Log (its SyncOptions.log): the logger's is one.
-    const forTheSync: Log = json.log;
+    // The sync takes the logger's Log as it is.
+    const forTheSync: SyncOptions["log"] = json.log;
     expect(typeof forTheSync).toBe("function");
     expect(() => loggerFromOptions(parseOptions(serveCommand, ["--log-level", "loud"], {}))).toThrow("--log-level must be one of debug, info, warn, error");
     expect(() => loggerFromOptions(parseOptions(serveCommand, [], { ACTIONS_RUNS_LOG_FORMAT: "xml" }))).toThrow("--log-format must be auto, json or text");
@@ -225,7 +226,13 @@ describe("/metrics", () => {
 
   test("the sync's lag and last batch, only when there is a sync", async () => {
     const lastBatchAt = Date.now() - 1500;
-    const { req } = await observedApp({ syncStatus: () => ({ state: "following", lagMs: 250, lastBatchAt, rowsApplied: 42 }) });
+    // The sync's own status() plugs in as it is.
+    const status: SyncStatus = {
+      state: "following", since: Date.now() - 60_000, lastBatchAt, dataAsOf: Date.now() - 250, lagMs: 250, fresh: true,
+      rowsApplied: 42, polls: 300, load: null, lastError: null,
+    };
+    const syncStatus: () => SyncFacts | null = () => status;
+    const { req } = await observedApp({ syncStatus });
     const m = parseExposition(await (await req("/metrics")).text());
     expect(m.get("actions_runs_sync_lag_seconds")).toBe(0.25);
     expect(m.get("actions_runs_sync_last_batch_timestamp_seconds")).toBe(lastBatchAt / 1000);
