@@ -2,6 +2,7 @@
 // progress kept in sync_state, one log line per state change, and what the seed sends to COPY.
 import { describe, expect, test } from "bun:test";
 import { copyText } from "../src/seed/postgres.ts";
+import { AppliedRecently } from "../src/sync/applied.ts";
 import { progressEntries, progressFromEntries } from "../src/sync/copy.ts";
 import type { SyncProgress } from "../src/sync/copy.ts";
 import { retryDelay } from "../src/sync/backoff.ts";
@@ -54,6 +55,32 @@ describe("change window", () => {
     expect(timestamptzText(1_700_000_000_123_456)).toBe("2023-11-14T22:13:20.123456Z");
     expect(timestamptzText(1_700_000_000_000_001)).toBe("2023-11-14T22:13:20.000001Z");
     expect(timestamptzText(-1)).toBe("1969-12-31T23:59:59.999999Z");
+  });
+});
+
+describe("what recent polls already wrote", () => {
+  test("only committed versions and deletes count, and only while a window can still reach them", () => {
+    const applied = new AppliedRecently();
+    applied.stageVersion("workflow_runs", [1], 1_000);
+    applied.stageDelete(5);
+    expect(applied.hasVersion("workflow_runs", [1], 1_000)).toBe(false);
+    applied.discard(); // rolled back
+    expect(applied.hasVersion("workflow_runs", [1], 1_000)).toBe(false);
+
+    applied.stageVersion("workflow_runs", [1], 1_000);
+    applied.stageVersion("workflow_steps", [1, 2], 3_000);
+    applied.stageDelete(5);
+    applied.committed({ fromUs: 500, afterSeq: 0 });
+    expect(applied.hasVersion("workflow_runs", [1], 1_000)).toBe(true);
+    expect(applied.hasVersion("workflow_runs", [1], 1_001)).toBe(false); // a newer version is written
+    expect(applied.hasVersion("workflow_jobs", [1], 1_000)).toBe(false);
+    expect(applied.hasDelete(5)).toBe(true);
+
+    applied.stageRemoval("workflow_steps", [1, 2]);
+    applied.committed({ fromUs: 2_000, afterSeq: 5 });
+    expect(applied.hasVersion("workflow_runs", [1], 1_000)).toBe(false); // below the window: forgotten
+    expect(applied.hasVersion("workflow_steps", [1, 2], 3_000)).toBe(false); // removed since
+    expect(applied.hasDelete(5)).toBe(false);
   });
 });
 
@@ -135,7 +162,8 @@ describe("status", () => {
     let now = 10_000;
     const status = new SyncStatusTracker(() => {}, 2_000, () => now);
     status.enter("following");
-    status.batchCommitted(3, 9_500);
+    status.batchCommitted(3);
+    status.pollDone(9_500);
     expect(status.snapshot()).toMatchObject({ state: "following", lagMs: 500, fresh: true, rowsApplied: 3 });
     now = 12_000;
     expect(status.snapshot()).toMatchObject({ lagMs: 2_500, fresh: false });

@@ -274,6 +274,27 @@ describe.skipIf(binaries === null)("sync from the forge's PostgreSQL", () => {
     await sync.stop();
   }, 30_000);
 
+  test("an idle forge: the polls go on, the overlap is not written again, the file changes once a second", async () => {
+    // The default margin: a change stays in the overlapping windows for a second.
+    const sync = startSync({ from: forge.readerUrl, dbPath: file, pollMs: 100 });
+    running.push(sync);
+    await sync.caughtUp;
+    await admin`UPDATE workflow_runs SET display_title = 'idle test' WHERE id = (SELECT min(id) FROM workflow_runs)`;
+    await waitFor("the change", () => queryCopy(file, "SELECT 1 FROM workflow_runs WHERE display_title = 'idle test'").length === 1);
+    const reader = new Database(file, { readonly: true });
+    const dataVersion = () => (reader.query("PRAGMA data_version").get() as { data_version: number }).data_version;
+    const [versionBefore, pollsBefore, rowsBefore] = [dataVersion(), sync.status().polls, sync.status().rowsApplied];
+    await Bun.sleep(2_000);
+    const changes = dataVersion() - versionBefore;
+    reader.close();
+    expect(sync.status().polls - pollsBefore).toBeGreaterThanOrEqual(15);
+    // The changed run stays in the overlapping windows for a while: read again, not written again.
+    expect(sync.status().rowsApplied).toBe(rowsBefore);
+    expect(changes).toBeLessThanOrEqual(3);
+    expect(sync.status()).toMatchObject({ state: "following", fresh: true });
+    await sync.stop();
+  }, 30_000);
+
   test("a change is visible within a second (p99) while the forge writes continuously", async () => {
     const { log } = capture();
     const sync = follow(file, log);

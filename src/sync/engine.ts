@@ -28,13 +28,13 @@
 // a probe mark P is read and the load waits until xmin ≥ N_P, so P bounds everything S0 (or a
 // resumed load's later snapshot) missed; the first poll after the load starts from P.
 import type { Log } from "../log.ts";
+import { AppliedRecently } from "./applied.ts";
 import type { CopyTarget, SyncProgress } from "./copy.ts";
 import { keyFromJson } from "./rows.ts";
-import type { SqliteRow } from "./rows.ts";
-import type { ForgeSource, Page, PageCursor, Snapshot } from "./source.ts";
+import type { DeletedRow, ForgeSource, Page, Snapshot } from "./source.ts";
 import { SourceUnavailable } from "./source.ts";
 import type { SyncStatusTracker } from "./status.ts";
-import { copiedTable, copiedTables } from "./tables.ts";
+import { copiedTable, copiedTables, keyOf } from "./tables.ts";
 import type { CopiedTable, KeyValues } from "./tables.ts";
 import { advance, beforeAnything, windowAfter } from "./watermarks.ts";
 import type { PollMark } from "./watermarks.ts";
@@ -50,12 +50,14 @@ export interface EngineOptions {
   pollPageRows: number;
   /** How long a new load waits for transactions older than it before re-reading everything once. */
   loadWaitMs: number;
+  /** A poll that changed nothing still records its marks in the file this often. */
+  persistIdleMs: number;
   /** Stop after the first poll that follows the load (or the restart). */
   once: boolean;
 }
 
 export const defaultEngineOptions: EngineOptions = {
-  pollMs: 200, marginMs: 1000, loadPageRows: 10_000, pollPageRows: 5_000, loadWaitMs: 30_000, once: false,
+  pollMs: 200, marginMs: 1000, loadPageRows: 10_000, pollPageRows: 5_000, loadWaitMs: 30_000, persistIdleMs: 1000, once: false,
 };
 
 export interface EngineDeps {
@@ -73,6 +75,7 @@ class Stopped extends Error {}
 
 export class SyncEngine {
   private readonly stopping = new AbortController();
+  private readonly applied = new AppliedRecently();
   private caughtUpResolve!: () => void;
   private caughtUpReject!: (e: Error) => void;
   readonly caughtUp: Promise<void>;
@@ -122,13 +125,17 @@ export class SyncEngine {
   }
 
   private async follow(source: ForgeSource, succeeded: () => void): Promise<void> {
-    const { status, now } = this.deps;
+    const { status, now, target } = this.deps;
+    // In memory the marks advance every poll; the file gets them with changes, or once a persistIdleMs.
+    let history = target.progress().history;
+    let persistedAt = now();
     for (;;) {
       const started = now();
-      const applied = await this.poll(source);
+      const poll = await this.poll(source, history, this.options.once || started - persistedAt >= this.options.persistIdleMs);
+      history = poll.history;
+      if (poll.committed) persistedAt = started;
       succeeded();
-      status.pollDone();
-      status.enter("following", { rows: applied });
+      status.enter("following", { rows: poll.applied });
       this.caughtUpResolve();
       if (this.options.once) throw new Stopped();
       await this.deps.sleep(Math.max(0, started + this.options.pollMs - now()), this.stopping.signal);
@@ -136,65 +143,87 @@ export class SyncEngine {
     }
   }
 
-  /** One change poll: every change since the history's first mark, in one SQLite transaction. */
-  private async poll(source: ForgeSource): Promise<number> {
+  /**
+   * One change poll: every change since the history's first mark, in one SQLite transaction.
+   * Rows and deletes the copy already has from an earlier poll are read again but not written.
+   */
+  private async poll(source: ForgeSource, history: readonly PollMark[], persist: boolean) {
     const { target, status, now } = this.deps;
-    const progress = target.progress();
-    const window = windowAfter(progress.history, this.options.marginMs * 1000);
+    const window = windowAfter(history, this.options.marginMs * 1000);
     const localClock = now();
     const clockUs = await source.clockUs();
-    return source.inSnapshot(async (snapshot) => {
-      target.begin();
-      let applied = 0;
-      const size = this.options.pollPageRows;
-      // The first page of every table at once: the queries pipeline on the one connection.
-      const firstPages = await Promise.all(copiedTables.map((t) => snapshot.changedRows(t, window.fromUs, null, size)));
-      for (const [i, table] of copiedTables.entries()) {
-        let page: Page = firstPages[i]!;
-        for (;;) {
-          target.upsert(table, page.rows);
-          applied += page.rows.length;
-          if (!page.next) break;
-          this.checkStopped();
-          page = await snapshot.changedRows(table, window.fromUs, page.next, size);
+    const applied = this.applied;
+    try {
+      return await source.inSnapshot(async (snapshot) => {
+        target.begin();
+        let written = 0;
+        const size = this.options.pollPageRows;
+        // The first page of every table at once: the queries pipeline on the one connection.
+        const firstPages = await Promise.all(copiedTables.map((t) => snapshot.changedRows(t, window.fromUs, null, size)));
+        for (const [i, table] of copiedTables.entries()) {
+          let page: Page = firstPages[i]!;
+          for (;;) {
+            const fresh = page.rows.filter((row, r) => {
+              const key = keyOf(table, row);
+              if (applied.hasVersion(table.name, key, page.versions![r]!)) return false;
+              applied.stageVersion(table.name, key, page.versions![r]!);
+              return true;
+            });
+            target.upsert(table, fresh);
+            written += fresh.length;
+            if (!page.next) break;
+            this.checkStopped();
+            page = await snapshot.changedRows(table, window.fromUs, page.next, size);
+          }
         }
-      }
-      let seq = window.afterSeq;
-      for (;;) {
-        const deleted = await snapshot.deletedAfter(seq, size);
-        applied += await this.applyDeletes(snapshot, deleted);
-        if (deleted.length > 0) seq = deleted[deleted.length - 1]!.seq;
-        if (deleted.length < size) break;
-        this.checkStopped();
-      }
-      const mark: PollMark = { nextXid: snapshot.nextXid, clockUs, seq };
-      const dataAsOfMs = Math.floor(clockUs / 1000);
-      target.commit({ phase: "following", history: advance(progress.history, mark, snapshot.xmin), dataAsOfMs });
-      status.batchCommitted(applied, localClock);
-      return applied;
-    });
+        let seq = window.afterSeq;
+        for (;;) {
+          const deleted = await snapshot.deletedAfter(seq, size);
+          written += await this.applyDeletes(snapshot, deleted.filter((d) => !applied.hasDelete(d.seq)));
+          if (deleted.length > 0) seq = deleted[deleted.length - 1]!.seq;
+          if (deleted.length < size) break;
+          this.checkStopped();
+        }
+        const next = advance(history, { nextXid: snapshot.nextXid, clockUs, seq }, snapshot.xmin);
+        const committed = written > 0 || persist;
+        if (committed) {
+          target.commit({ phase: "following", history: next, dataAsOfMs: Math.floor(clockUs / 1000) });
+          status.batchCommitted(written);
+        } else {
+          target.rollback();
+        }
+        applied.committed(windowAfter(next, this.options.marginMs * 1000));
+        status.pollDone(localClock);
+        return { applied: written, history: next, committed };
+      });
+    } catch (e) {
+      applied.discard();
+      throw e;
+    }
   }
 
   /** Each deleted key: delete it, unless the snapshot has the row again (then upsert it). */
-  private async applyDeletes(snapshot: Snapshot, deleted: readonly { table: string; rowKey: unknown }[]): Promise<number> {
+  private async applyDeletes(snapshot: Snapshot, deleted: readonly DeletedRow[]): Promise<number> {
     const byTable = new Map<CopiedTable, KeyValues[]>();
     for (const d of deleted) {
+      this.applied.stageDelete(d.seq);
       const table = copiedTable(d.table);
       if (!table) continue;
       const keys = byTable.get(table) ?? [];
       keys.push(keyFromJson(table.key, d.rowKey));
       byTable.set(table, keys);
     }
-    let applied = 0;
+    let written = 0;
     for (const [table, keys] of byTable) {
       const existing = await snapshot.rowsWithKeys(table, keys);
-      const present = new Set(existing.map((row) => keyText(table.keyIndexes.map((i) => row[i] as number))));
+      const present = new Set(existing.map((row) => keyText(keyOf(table, row))));
       const gone = keys.filter((k) => !present.has(keyText(k)));
+      for (const key of gone) this.applied.stageRemoval(table.name, key);
       this.deps.target.upsert(table, existing);
       this.deps.target.remove(table, gone);
-      applied += existing.length + gone.length;
+      written += existing.length + gone.length;
     }
-    return applied;
+    return written;
   }
 
   private async load(source: ForgeSource): Promise<void> {
@@ -266,5 +295,3 @@ export class SyncEngine {
 function keyText(key: KeyValues): string {
   return key.join(",");
 }
-
-export type { PageCursor, SqliteRow };

@@ -10,9 +10,9 @@ export interface TableQueries {
   firstRows: string;
   /** $1.. = the last key, then the limit. */
   rowsAfterKey: string;
-  /** $1 = window start (timestamptz text, or '-infinity'), $2 = limit; a last column: updated_at as exact text. */
+  /** $1 = window start (timestamptz text, or '-infinity'), $2 = limit; a last column: updated_at in µs. */
   firstChanged: string;
-  /** $1 = window start, $2 = last updated_at text, $3.. = last key, then the limit. */
+  /** $1 = window start, $2 = last updated_at (timestamptz text), $3.. = last key, then the limit. */
   changedAfter: string;
   /** $1.. = one int8[] per key column. */
   withKeys: string;
@@ -28,7 +28,8 @@ export function tableQueries(table: CopiedTable): TableQueries {
   const withKeys = n === 1
     ? `SELECT ${columns} FROM ${name} WHERE ${key[0]} = ANY($1::int8[])`
     : `SELECT ${columns} FROM ${name} WHERE (${keyList}) IN (SELECT * FROM unnest(${key.map((_, i) => `$${i + 1}::int8[]`).join(", ")}))`;
-  const changedColumns = `${columns}, "updated_at"::text AS "sync_cursor"`;
+  // extract() is exact numeric (PostgreSQL 14+), so the µs survive.
+  const changedColumns = `${columns}, (extract(epoch FROM "updated_at") * 1000000)::int8 AS "sync_version_us"`;
   const changedOrder = `ORDER BY "updated_at", ${keyList}`;
   return {
     firstRows: `SELECT ${columns} FROM ${name} ORDER BY ${keyList} LIMIT $1`,

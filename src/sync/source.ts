@@ -5,14 +5,16 @@ import type { CopiedTable, KeyValues } from "./tables.ts";
 
 export interface Page {
   rows: SqliteRow[];
+  /** Change pages: each row's updated_at in µs, which identifies the row's version. */
+  versions?: number[];
   /** Where the next page starts, or null when this page was the last. */
   next: PageCursor | null;
 }
 
-/** A keyset position: the last row's primary key, and for change pages its exact updated_at. */
+/** A keyset position: the last row's primary key, and for change pages its updated_at (µs). */
 export interface PageCursor {
   key: KeyValues;
-  updatedAt?: string;
+  updatedAtUs?: number;
 }
 
 export interface DeletedRow {

@@ -64,14 +64,15 @@ export class SyncStatusTracker {
     this.log(`sync_${state}`, { previous, ...(downMs !== undefined ? { after_ms: downMs } : {}), ...(error ? { error } : {}), ...fields });
   }
 
-  batchCommitted(rows: number, dataAsOf?: number): void {
+  batchCommitted(rows: number): void {
     this.current.lastBatchAt = this.now();
     this.current.rowsApplied += rows;
-    if (dataAsOf !== undefined) this.current.dataAsOf = dataAsOf;
   }
 
-  pollDone(): void {
+  /** A poll ended; the copy now matches the source as of `dataAsOf` (when its snapshot was taken). */
+  pollDone(dataAsOf: number): void {
     this.current.polls++;
+    this.current.dataAsOf = dataAsOf;
   }
 
   loading(table: string, rows: number): void {

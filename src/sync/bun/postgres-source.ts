@@ -56,14 +56,14 @@ export function openPostgresSource(url: string): ForgeSource {
       const q = queriesFor(table);
       const from = fromUs === null ? "-infinity" : timestamptzText(fromUs);
       const result = after
-        ? await run(tx, q.changedAfter, [from, after.updatedAt, ...after.key, limit])
+        ? await run(tx, q.changedAfter, [from, timestamptzText(after.updatedAtUs!), ...after.key, limit])
         : await run(tx, q.firstChanged, [from, limit]);
       const rows = convert(`${table.name}:changed`, result, true);
-      const lastValues = result[result.length - 1];
-      const next: PageCursor | null = rows.length === limit && lastValues
-        ? { key: keyOf(table, rows[rows.length - 1]!), updatedAt: lastValues[lastValues.length - 1] as string }
+      const versions = result.map((values) => Number(values[values.length - 1]));
+      const next: PageCursor | null = rows.length === limit
+        ? { key: keyOf(table, rows[rows.length - 1]!), updatedAtUs: versions[versions.length - 1]! }
         : null;
-      return { rows, next };
+      return { rows, versions, next };
     },
     async deletedAfter(afterSeq, limit): Promise<DeletedRow[]> {
       const result = await run(tx, deletedAfterSql, [afterSeq, limit]);
