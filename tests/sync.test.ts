@@ -343,13 +343,10 @@ describe.skipIf(binaries === null)("sync from the forge's PostgreSQL", () => {
     await seedPostgres(big.adminUrl, { repos: 20, runs: 20_000, seed: 3 });
     const bigAdmin = new SQL(big.adminUrl, { max: 2 });
     const target = tempFile();
+    // The executable's own command, as an operator runs it.
     const child = (once: boolean) => {
-      const proc = Bun.spawn([process.execPath, "-e", `
-        import { startSync } from ${JSON.stringify(join(repoRoot, "src/sync/index.ts"))};
-        import { jsonLog } from ${JSON.stringify(join(repoRoot, "src/log.ts"))};
-        const sync = startSync({ from: process.env.FROM, dbPath: process.env.DB, once: ${once}, pollMs: 100, log: jsonLog() });
-        await sync.finished;
-      `], { env: { ...process.env, FROM: big.readerUrl, DB: target }, stdout: "pipe", stderr: "inherit" });
+      const argv = [process.execPath, join(repoRoot, "src/main.ts"), "sync", "--from", big.readerUrl, "--db", target, ...(once ? ["--once"] : [])];
+      const proc = Bun.spawn(argv, { stdout: "pipe", stderr: "inherit" });
       let output = "";
       void (async () => {
         for await (const chunk of proc.stdout as unknown as AsyncIterable<Uint8Array>) output += new TextDecoder().decode(chunk);

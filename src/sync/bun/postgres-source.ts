@@ -23,7 +23,9 @@ export function openPostgresSource(url: string): ForgeSource {
     connection: { application_name: "actions-runs-sync", statement_timeout: "300000" },
   });
   const fail = (e: unknown): never => {
-    throw new SourceUnavailable(redactSecrets(e instanceof Error ? e.message : String(e), url));
+    const code = (e as { code?: unknown }).code;
+    const message = e instanceof Error ? e.message : String(e);
+    throw new SourceUnavailable(redactSecrets(typeof code === "string" ? `${message} (${code})` : message, url));
   };
   const queries = new Map<CopiedTable, TableQueries>();
   const queriesFor = (t: CopiedTable) => {
