@@ -3,7 +3,8 @@
 // repository (../shared/forge/schema.sql from the repository root), and FORGE_SCHEMA_SQL
 // points elsewhere when it does not.
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 
 const besideRepository = join("..", "shared", "forge", "schema.sql");
 
@@ -12,7 +13,7 @@ export function findForgeSchema(env: Record<string, string | undefined> = proces
   const tried = [
     env.FORGE_SCHEMA_SQL,
     // The repository root, when running from source (src/sync is two levels down).
-    resolve(import.meta.dir, "..", "..", besideRepository),
+    resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", besideRepository),
     // The working directory, for the compiled executable run from the repository root.
     resolve(besideRepository),
   ].filter((p): p is string => typeof p === "string" && p !== "");
