@@ -12,7 +12,21 @@ import { createStore } from "../store/index.ts";
 import { openDatabaseFile, openEmbeddedDemo } from "../runtime/bun/database.ts";
 import { embeddedDocsAssets } from "../runtime/bun/embedded.ts";
 import { listen, peerAddress } from "../runtime/bun/serve.ts";
+import { startSync } from "../sync/index.ts";
+import type { SyncStatus } from "../sync/index.ts";
 import { version } from "../version.ts";
+
+/** /readyz: ready while the copy is fresh; otherwise 503, with how far behind it is. */
+function readiness(s: SyncStatus) {
+  return {
+    ready: s.fresh,
+    sync: s.state,
+    lag_ms: s.lagMs,
+    data_as_of: s.dataAsOf === null ? null : new Date(s.dataAsOf).toISOString(),
+    last_batch_at: s.lastBatchAt === null ? null : new Date(s.lastBatchAt).toISOString(),
+    loading: s.load,
+  };
+}
 
 export async function serve(opts: ParsedOptions): Promise<number> {
   const logger = loggerFromOptions(opts);
@@ -28,8 +42,12 @@ export async function serve(opts: ParsedOptions): Promise<number> {
   for (const f of [certFile, keyFile]) if (f && !(await Bun.file(f).exists())) throw new UsageError(`cannot read ${f}`);
   const publicUrl = opts["public-url"] as string | undefined;
   if (publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicUrl)) throw new UsageError("--public-url must be an http(s) URL");
-  if (opts["sync-from"] !== undefined) throw new UsageError("--sync-from is not available in this build");
+  const syncFrom = opts["sync-from"] as string | undefined;
+  if (syncFrom !== undefined && dbFile === undefined) throw new UsageError("--sync-from needs --db FILE (the copy it keeps live)");
 
+  // The sync creates the file and its tables before it returns, so it starts first; the API
+  // then reads the same file on its own read-only connection while batches land (WAL).
+  const sync = syncFrom !== undefined ? startSync({ from: syncFrom, dbPath: dbFile!, log }) : null;
   const opened = dbFile === undefined ? await openEmbeddedDemo() : openDatabaseFile(dbFile);
   const store = createStore(opened.db, { dataVersion: opened.dataVersion });
   const app = createApp({
@@ -40,7 +58,8 @@ export async function serve(opts: ParsedOptions): Promise<number> {
     logError: (error, request) => log("internal_error", {
       request_id: recordOf(request)?.id, method: request.method, path: new URL(request.url).pathname, error: String((error as Error)?.stack ?? error),
     }),
-    operations: { logger, limits, clientAddress: peerAddress, database: opened.db },
+    operations: { logger, limits, clientAddress: peerAddress, database: opened.db, syncStatus: sync ? () => sync.status() : undefined },
+    readiness: sync ? () => readiness(sync.status()) : undefined,
   });
   app.compile();
 
@@ -70,7 +89,8 @@ export async function serve(opts: ParsedOptions): Promise<number> {
   await new Promise<void>((resolve) => {
     const onSignal = (signal: string) => {
       log("stopping", { signal });
-      void listening.stop().then(() => {
+      void listening.stop().then(async () => {
+        await sync?.stop();
         opened.sqlite.close();
         log("stopped");
         logger.flush();
