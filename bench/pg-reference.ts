@@ -5,7 +5,7 @@
 import { SQL } from "bun";
 import { createHash } from "node:crypto";
 
-const route = /^\/api\/v3\/repos\/([^/]+)\/([^/]+)\/actions\/runs(?:\/(\d+)(\/jobs)?)?$/;
+const route = /^\/api\/v[13]\/repos\/([^/]+)\/([^/]+)\/actions\/runs(?:\/(\d+)(\/jobs)?)?$/;
 const gitHubStatuses = new Set(["queued", "waiting", "completed", "in_progress"]);
 
 export function startPostgresReference(url: string) {

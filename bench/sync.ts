@@ -7,10 +7,10 @@
 //   bun bench/sync.ts [--runs 100000] [--repos N] [--lag-seconds 15] [--writes-per-second 50] [--poll-ms 200]
 //   bun bench/sync.ts --runs 1000000
 import { SQL } from "bun";
-import { Database } from "bun:sqlite";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { watchVisibility } from "../tests/support/visibility.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -119,26 +119,10 @@ try {
   const idle = await measure(() => Bun.sleep(5_000));
 
   const ids = ((await admin`SELECT id FROM workflow_runs ORDER BY id DESC LIMIT 500`) as { id: string }[]).map((r) => Number(r.id));
-  const committedAt = new Map<string, number>();
-  const lags: number[] = [];
   let changedRows = 0;
+  let seen: { lags: number[]; missed: number } = { lags: [], missed: 0 };
   const busy = await measure(async () => {
-    const reader = new Database(dbFile, { readonly: true });
-    const titles = reader.query(`SELECT display_title AS t FROM workflow_runs WHERE id IN (${ids.join(",")})`);
-    let writing = true;
-    const readLoop = (async () => {
-      while (writing || committedAt.size > 0) {
-        const now = performance.now();
-        for (const { t } of titles.all() as { t: string }[]) {
-          const at = committedAt.get(t);
-          if (at !== undefined) {
-            lags.push(now - at);
-            committedAt.delete(t);
-          }
-        }
-        await Bun.sleep(2);
-      }
-    })();
+    const watch = watchVisibility(dbFile, ids);
     const until = performance.now() + lagSeconds * 1000;
     // Each change is one forge transaction: a run's status line and all of its jobs.
     for (let i = 0; performance.now() < until; i++) {
@@ -150,18 +134,16 @@ try {
         await tx`UPDATE workflow_jobs SET runner_name = ${title} WHERE run_id = ${id}`,
       ]);
       changedRows += run.count + jobs.count;
-      committedAt.set(title, performance.now());
+      watch.committed(title);
       await Bun.sleep(Math.max(0, 1000 / writesPerSecond - (performance.now() - started)));
     }
-    writing = false;
-    await Promise.race([readLoop, Bun.sleep(10_000)]);
-    reader.close();
+    seen = await watch.stop(10_000);
   });
   follower.kill("SIGTERM");
   await follower.exited;
   await admin.close();
 
-  const sorted = lags.sort((a, b) => a - b);
+  const sorted = seen.lags;
   const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
   const f = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
   const percent = (share: number) => `${f(share * 100, 1)}%`;
@@ -172,7 +154,7 @@ try {
   console.log(`| initial load into SQLite | ${f(loadedRows)} rows in ${f(loaded.seconds as number, 1)} s: ${f(loadedRows / (loaded.seconds as number))} rows/s (process ${f(loadSeconds, 1)} s incl. start and first poll) |`);
   console.log(`| peak RSS of the syncing process | ${f((done.maxRssKB as number) / 1024)} MB |`);
   console.log(`| change-to-visible lag, ${f(sorted.length)} changes at ${writesPerSecond}/s (poll ${pollMs} ms) | p50 ${f(pct(50))} ms, p99 ${f(pct(99))} ms, max ${f(sorted[sorted.length - 1] ?? NaN)} ms |`);
-  console.log(`| changes not seen within 10 s | ${committedAt.size} |`);
+  console.log(`| changes not seen within 10 s | ${seen.missed} |`);
   console.log(`| polling, idle | ${f(idle.pollsPerSecond, 1)} polls/s; CPU: sync ${percent(idle.syncCpu)}, its PostgreSQL backend ${percent(idle.pgCpu)} |`);
   console.log(`| polling, under writes (${f(changedRows / lagSeconds)} rows changed/s) | ${f(busy.pollsPerSecond, 1)} polls/s, ${f(busy.rowsPerPoll)} rows written per poll (the overlap is read again, not written again); CPU: sync ${percent(busy.syncCpu)}, PostgreSQL backend ${percent(busy.pgCpu)} |`);
 } finally {

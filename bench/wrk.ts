@@ -16,8 +16,10 @@ export async function wrk(base: string, requests: { path: string; headers: Recor
     return `wrk.format("GET", ${JSON.stringify(r.path)}, {${headers}})`;
   });
   writeFileSync(script, `
-local reqs = { ${lua.join(",\n")} }
+-- Built in init: at load time wrk has not set the Host header yet, and HTTP/1.1 without one is a 400.
+local reqs
 local i = 0
+init = function(args) reqs = { ${lua.join(",\n")} } end
 request = function() i = i % #reqs + 1; return reqs[i] end
 local bad = 0
 response = function(status) if status ~= 200 and status ~= 304 then bad = bad + 1 end end

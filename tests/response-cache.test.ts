@@ -70,3 +70,18 @@ test("authorization is decided on every request, cached or not", async () => {
   const nobody = await app.handle(new Request(`http://localhost${path}`));
   expect(nobody.status).toBe(401);
 });
+
+test("revoking a token or removing a collaborator takes effect on the very next request", async () => {
+  const bob = { authorization: "token demo_bob_read" };
+  const secret = "/api/v1/repos/alice/secret-project/actions/runs";
+  const asBob = () => app.handle(new Request(`http://localhost${secret}`, { headers: bob }));
+  expect((await asBob()).status).toBe(200);
+  expect((await asBob()).status).toBe(200);
+  write("DELETE FROM repo_collaborators WHERE repo_id = (SELECT id FROM repositories WHERE name = 'secret-project')");
+  expect((await asBob()).status).toBe(404);
+
+  const alice = () => get("/api/v1/repos/alice/hello-world/actions/runs?per_page=1");
+  expect((await alice()).status).toBe(200);
+  write("UPDATE personal_access_tokens SET revoked_at = 1 WHERE token_hash = ?", new Bun.CryptoHasher("sha256").update("demo_alice_repo").digest("hex"));
+  expect((await alice()).status).toBe(401);
+});

@@ -41,8 +41,8 @@ export function operations(opts: OperationsOptions, ctx: { store: Store; now(): 
     clientAddress: opts.clientAddress ?? (() => null),
   });
   const database = opts.database && { db: opts.database, rows: new TableRows(opts.database) };
-  // Count now, in the background, so that the first scrape already has rows per table.
-  database?.rows.current();
+  // Rows per table are counted when /metrics is first scraped, not at start-up: on a large
+  // file the walk takes seconds of CPU that a starting service should spend on requests.
 
   // Elysia calls a wrapper per request with its (per compile, constant) handler: wrap each handler once.
   let handler: Handler | null = null;

@@ -20,7 +20,7 @@ export function createStore(db: ServiceDatabase, opts: StoreOptions = {}) {
   return {
     /** Absent when the database gives no change signal: nothing may then be remembered across requests. */
     dataVersion: opts.dataVersion,
-    ...accessQueries(db),
+    ...accessQueries(db, opts.dataVersion),
     ...runQueries(db, opts.dataVersion),
     ...jobQueries(db),
     ...workflowQueries(db),
