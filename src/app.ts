@@ -41,6 +41,7 @@ export function createApp(opts: AppOptions) {
   };
 
   const app: Elysia<any, any, any, any, any, any, any> = new Elysia()
+    .onRequest(() => opts.store.beginRequest())
     .use(errorHandling({
       allowedMethods,
       logError: opts.logError ?? ((error) => console.error(error)),

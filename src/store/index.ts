@@ -17,11 +17,20 @@ export interface StoreOptions {
 }
 
 export function createStore(db: ServiceDatabase, opts: StoreOptions = {}) {
+  // Read once per request (see beginRequest), not once per cached question: each read is a
+  // round trip into SQLite, and one request's caches should agree on one version anyway.
+  let seen: number | undefined;
+  const read = opts.dataVersion;
+  const dataVersion = read && (() => (seen ??= read()));
   return {
     /** Absent when the database gives no change signal: nothing may then be remembered across requests. */
-    dataVersion: opts.dataVersion,
-    ...accessQueries(db, opts.dataVersion),
-    ...runQueries(db, opts.dataVersion),
+    dataVersion,
+    /** A request starts: whatever was committed before it must be seen, so the version is read afresh. */
+    beginRequest(): void {
+      seen = undefined;
+    },
+    ...accessQueries(db, dataVersion),
+    ...runQueries(db, dataVersion),
     ...jobQueries(db),
     ...workflowQueries(db),
     ...artifactQueries(db),
