@@ -1,13 +1,15 @@
 // Soak: the compiled executable under sustained mixed load while its database is written to,
 // reporting errors (target 0) and memory at the start and end (target: flat).
 //
-//   bun bench/soak.ts [--seconds 60] [--connections 64] [--repos 200] [--runs 50000] [--exe PATH]
+//   bun bench/soak.ts [--seconds 60] [--connections 64] [--repos 200] [--runs 50000] [--exe PATH] [--sync]
 //
 // wrk (bench/soak.lua) cycles through every route of both surfaces (/api/v1, /api/v3 and the
 // root) with a mix of tokens, missing and bad credentials, hidden repositories and conditional
 // requests. Meanwhile a writer process changes the SQLite file continuously, the way the sync
 // does (WAL, short transactions): new runs with their jobs and steps, runs moving from queued
-// to completed, old ones deleted. Only 127.0.0.1 is ever targeted.
+// to completed, old ones deleted. With --sync the same life cycle is written into a throwaway
+// forge PostgreSQL instead, and the server follows it with --sync-from, as in production.
+// Only 127.0.0.1 is ever targeted.
 import { Database } from "bun:sqlite";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -18,6 +20,7 @@ const root = join(import.meta.dir, "..");
 const work = join(root, ".bench", "soak");
 
 if (process.argv[2] === "--writer") await writer(process.argv[3]!);
+else if (process.argv[2] === "--forge-writer") await forgeWriter(process.argv[3]!);
 else await soak();
 
 // ---- the writer process ---------------------------------------------------------------------
@@ -106,6 +109,64 @@ async function writer(file: string): Promise<void> {
   console.log(JSON.stringify(done));
 }
 
+/** The same life cycle written into the forge's PostgreSQL, one forge transaction per step. */
+async function forgeWriter(url: string): Promise<void> {
+  const { SQL } = await import("bun");
+  const sql = new SQL(url, { max: 1 });
+  const [{ run: maxRun }] = await sql`SELECT coalesce(max(id), 0)::bigint AS run FROM workflow_runs`;
+  const [{ job: maxJob }] = await sql`SELECT coalesce(max(id), 0)::bigint AS job FROM workflow_jobs`;
+  let nextRun = Number(maxRun) + 1_000_000;
+  let nextJob = Number(maxJob) + 1_000_000;
+  const templates = (await sql`SELECT DISTINCT run_id AS id FROM workflow_jobs ORDER BY run_id LIMIT 500`).map((r: { id: string }) => Number(r.id));
+  const queued: number[] = [];
+  const running: number[] = [];
+  const completed: number[] = [];
+  const done = { transactions: 0, runsInserted: 0, runsCompleted: 0, runsDeleted: 0 };
+  let stopping = false;
+  process.on("SIGTERM", () => (stopping = true));
+  while (!stopping) {
+    await sql.begin(async (tx) => {
+      const template = templates[done.transactions % templates.length]!;
+      const run = nextRun++;
+      await tx`INSERT INTO workflow_runs (id, repo_id, workflow_id, run_number, run_attempt, workflow_file, workflow_name, display_title,
+                 head_sha, head_ref, event, status, conclusion, actor_id, triggering_actor_id, created_at)
+               SELECT ${run}, repo_id, workflow_id, run_number + 100000, 1, workflow_file, workflow_name, display_title,
+                 head_sha, head_ref, event, 'queued', NULL, actor_id, triggering_actor_id, now() FROM workflow_runs WHERE id = ${template}`;
+      for (const { id } of await tx`SELECT id FROM workflow_jobs WHERE run_id = ${template} AND run_attempt = 1`) {
+        const job = nextJob++;
+        await tx`INSERT INTO workflow_jobs (id, run_id, run_attempt, job_index, job_key, job_name, runs_on, status, needs_jobs)
+                 SELECT ${job}, ${run}, 1, job_index, job_key, job_name, runs_on, 'queued', needs_jobs FROM workflow_jobs WHERE id = ${id}`;
+        await tx`INSERT INTO workflow_steps (job_id, number, name, status) SELECT ${job}, number, name, 'queued' FROM workflow_steps WHERE job_id = ${id}`;
+      }
+      queued.push(run);
+      done.runsInserted++;
+      if (queued.length > 5) {
+        const id = queued.shift()!;
+        await tx`UPDATE workflow_runs SET status = 'running', started_at = now() WHERE id = ${id}`;
+        await tx`UPDATE workflow_jobs SET status = 'running', started_at = now() WHERE run_id = ${id}`;
+        running.push(id);
+      }
+      if (running.length > 5) {
+        const id = running.shift()!;
+        const conclusion = done.transactions % 5 === 0 ? "failure" : "success";
+        await tx`UPDATE workflow_runs SET status = 'completed', conclusion = ${conclusion}, completed_at = now() WHERE id = ${id}`;
+        await tx`UPDATE workflow_jobs SET status = 'completed', conclusion = ${conclusion}, completed_at = now() WHERE run_id = ${id}`;
+        completed.push(id);
+        done.runsCompleted++;
+      }
+      // The forge's cascades delete the jobs and steps; the sync sees each in deleted_rows.
+      if (completed.length > 200) {
+        await tx`DELETE FROM workflow_runs WHERE id = ${completed.shift()!}`;
+        done.runsDeleted++;
+      }
+    });
+    done.transactions++;
+    await Bun.sleep(10);
+  }
+  await sql.close();
+  console.log(JSON.stringify(done));
+}
+
 // ---- the soak -------------------------------------------------------------------------------
 
 interface Sample { at: number; rssMiB: number; heapMiB?: number }
@@ -118,6 +179,9 @@ async function soak(): Promise<void> {
       repos: { type: "string", default: "200" },
       runs: { type: "string", default: "50000" },
       exe: { type: "string" },
+      // The forge's PostgreSQL written continuously and followed by serve --sync-from, instead
+      // of a process writing the SQLite file directly.
+      sync: { type: "boolean", default: false },
     },
   });
   mkdirSync(work, { recursive: true });
@@ -137,13 +201,27 @@ async function soak(): Promise<void> {
   }
   const file = join(work, "soak.sqlite");
   for (const suffix of ["", "-wal", "-shm"]) if (existsSync(file + suffix)) await Bun.file(file + suffix).delete();
-  const source = new Database(seeded, { readonly: true });
-  source.run(`VACUUM INTO '${file.replaceAll("'", "''")}'`);
-  source.close();
-  new Database(file).run("PRAGMA journal_mode = WAL");
+  let forge: { adminUrl: string; readerUrl: string; destroy(): Promise<void> } | null = null;
+  if (args.sync) {
+    const { findPostgres, startTestPostgres } = await import("../tests/support/postgres.ts");
+    const binaries = findPostgres();
+    if (!binaries) throw new Error("--sync needs PostgreSQL (initdb, pg_ctl)");
+    say("starting PostgreSQL and seeding the forge");
+    const pg = await startTestPostgres(binaries);
+    const db = await pg.createDatabase("soak");
+    const { seedPostgres } = await import("../src/seed/postgres.ts");
+    await seedPostgres(db.adminUrl, { repos: Number(args.repos), runs: Number(args.runs), seed: 7 });
+    forge = { adminUrl: db.adminUrl, readerUrl: db.readerUrl, destroy: () => pg.destroy() };
+  } else {
+    const source = new Database(seeded, { readonly: true });
+    source.run(`VACUUM INTO '${file.replaceAll("'", "''")}'`);
+    source.close();
+    new Database(file).run("PRAGMA journal_mode = WAL");
+  }
 
-  say("starting the server");
+  say(forge ? "starting the server, following PostgreSQL" : "starting the server");
   const server = Bun.spawn([exe, "serve", "--db", file, "--host", "127.0.0.1", "--port", "0",
+    ...(forge ? ["--sync-from", forge.readerUrl] : []),
     // Limits on, as in production, with budgets this load stays inside.
     "--rate-limit", "1000000000", "--rate-limit-anonymous", "1000000000", "--rate-limit-per-minute", "1000000000"],
   { stdout: "pipe", stderr: "pipe", env: { PATH: process.env.PATH ?? "" } });
@@ -151,6 +229,13 @@ async function soak(): Promise<void> {
   const started = await lines.started;
   const base = (started.listening as string[])[0]!.replace(/\/$/, "");
   if (!base.startsWith("http://127.0.0.1:")) throw new Error(`not a loopback address: ${base}`);
+  if (forge) {
+    const deadline = Date.now() + 120_000;
+    while ((await fetch(`${base}/readyz`)).status !== 200) {
+      if (Date.now() > deadline) throw new Error("the sync did not catch up within 2 minutes");
+      await Bun.sleep(200);
+    }
+  }
 
   const requestsFile = join(work, "requests.tsv");
   const mix = await requestMix(base, file);
@@ -158,7 +243,9 @@ async function soak(): Promise<void> {
   say(`${mix.lines.length} requests in the mix (${mix.routes} routes × repositories × credentials)`);
 
   say("starting the writer");
-  const writerProc = Bun.spawn([process.execPath, import.meta.path, "--writer", file], { stdout: "pipe", stderr: "inherit" });
+  const writerProc = forge
+    ? Bun.spawn([process.execPath, import.meta.path, "--forge-writer", forge.adminUrl], { stdout: "pipe", stderr: "inherit" })
+    : Bun.spawn([process.execPath, import.meta.path, "--writer", file], { stdout: "pipe", stderr: "inherit" });
 
   const samples: Sample[] = [];
   const sample = async () => samples.push({ at: Math.round(performance.now() / 1000), rssMiB: rssMiB(server.pid), heapMiB: await heapMiB(base) });
@@ -175,8 +262,10 @@ async function soak(): Promise<void> {
   const metrics = await (await fetch(`${base}/metrics`)).text();
   writerProc.kill("SIGTERM");
   const writerStats = JSON.parse((await new Response(writerProc.stdout).text()).trim() || "{}");
+  const readiness = forge ? await (await fetch(`${base}/readyz`)).json() : null;
   server.kill("SIGTERM");
   const exitCode = await server.exited;
+  await forge?.destroy();
 
   const serverSide = statusClasses(metrics);
   const report = {
@@ -187,6 +276,7 @@ async function soak(): Promise<void> {
     errors: result.statuses["5xx"]! + result.socketErrors,
     requestLogLines: lines.count(),
     writer: writerStats,
+    sync: readiness,
     memory: { beforeLoad: samples[0], afterWarmup: samples[1], end: samples.at(-1), samples },
     serverExit: exitCode,
   };
