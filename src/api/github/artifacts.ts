@@ -5,7 +5,7 @@ import type { ApiContext } from "../context.ts";
 import { authResponses } from "../model.ts";
 import { linkHeader, pageRequest } from "../pagination.ts";
 import { routeDoc } from "./docs.ts";
-import { findRun } from "./lookup.ts";
+import { findRun } from "../lookup.ts";
 import { PageOnlyQuery, RunParams } from "./model.ts";
 import { artifact } from "./present/artifact.ts";
 import { repositoryView } from "./present/repository.ts";

@@ -8,7 +8,7 @@ import type { ApiContext } from "../context.ts";
 import { authResponses, parseId } from "../model.ts";
 import { linkHeader, pageRequest } from "../pagination.ts";
 import { routeDoc } from "./docs.ts";
-import { findAttempt, findRun } from "./lookup.ts";
+import { findAttempt, findRun } from "../lookup.ts";
 import { AttemptParams, JobParams, JobsQuery, PageOnlyQuery, RunParams } from "./model.ts";
 import { job } from "./present/job.ts";
 import { repositoryView } from "./present/repository.ts";

@@ -11,7 +11,7 @@ import { linkHeader, pageRequest } from "../pagination.ts";
 import { runAtAttempt } from "./attempt.ts";
 import { parseCreated } from "./created.ts";
 import { routeDoc } from "./docs.ts";
-import { findAttempt, findRun, findWorkflow } from "./lookup.ts";
+import { findAttempt, findRun, findWorkflow } from "../lookup.ts";
 import { AttemptParams, RunParams, RunQuery, RunsQuery, WorkflowParams } from "./model.ts";
 import { repositoryView } from "./present/repository.ts";
 import { workflowRun } from "./present/run.ts";

@@ -6,7 +6,7 @@ import type { ApiContext } from "../context.ts";
 import { RepoParams, authResponses } from "../model.ts";
 import { linkHeader, pageRequest } from "../pagination.ts";
 import { routeDoc } from "./docs.ts";
-import { findWorkflow } from "./lookup.ts";
+import { findWorkflow } from "../lookup.ts";
 import { PageOnlyQuery, WorkflowParams } from "./model.ts";
 import { repositoryView } from "./present/repository.ts";
 import { workflow } from "./present/workflow.ts";

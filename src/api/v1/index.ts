@@ -1,22 +1,16 @@
 // The forge's own contract: GET /api/v1/repos/{owner}/{repo}/actions/runs[/{run_id}[/jobs]].
 import { Elysia, t } from "elysia";
 import { authPlugin } from "../../auth/plugin.ts";
-import { ApiError } from "../../errors.ts";
+import { findRun } from "../lookup.ts";
 import { baseUrl, listingHeaders } from "../context.ts";
 import type { ApiContext } from "../context.ts";
-import { RepoParams, RunParams, authResponses, parseId } from "../model.ts";
+import { RepoParams, RunParams, authResponses } from "../model.ts";
 import { linkHeader, pageRequest } from "../pagination.ts";
 import { Job, JobsQuery, Run, RunsQuery } from "./model.ts";
 import { forgeJob, forgeRun } from "./present.ts";
 
 export function forgeApi(ctx: ApiContext) {
   const { store } = ctx;
-  const findRun = (repoId: number, rawId: string) => {
-    const id = parseId(rawId);
-    const run = id === null ? null : store.getRun(repoId, id);
-    if (!run) throw ApiError.notFound();
-    return run;
-  };
 
   return new Elysia({ prefix: "/api/v1/repos/:owner/:repo/actions", tags: ["forge /api/v1"] })
     .use(authPlugin(store, ctx.now))
@@ -42,14 +36,14 @@ export function forgeApi(ctx: ApiContext) {
         description: "Newest first (ties broken by id). Every filter combines with the others. `X-Total-Count` carries the number of matching runs and `Link` the first/prev/next/last pages.",
       },
     })
-    .get("/runs/:run_id", ({ access, params }) => forgeRun(findRun(access.repo.id, params.run_id)), {
+    .get("/runs/:run_id", ({ access, params }) => forgeRun(findRun(store, access.repo.id, params.run_id)), {
       repoAccess: "repo:read",
       params: RunParams,
       response: { 200: Run, ...authResponses },
       detail: { summary: "Get a workflow run", description: "A run of another repository answers 404, as a run that does not exist." },
     })
     .get("/runs/:run_id/jobs", ({ access, params, query, request, set }) => {
-      const run = findRun(access.repo.id, params.run_id);
+      const run = findRun(store, access.repo.id, params.run_id);
       const req = pageRequest(query, "WorkflowJob");
       const { jobs, total } = store.listJobs(run.id, run.runAttempt, req);
       listingHeaders(set, total, linkHeader(baseUrl(ctx, request), new URL(request.url), req, total));

@@ -1,9 +1,9 @@
-// Finding what a path names inside the repository the auth chain resolved; anything that
-// is not there (or not a valid id) is the same 404.
-import type { Workflow } from "../../../db/schema.ts";
-import { ApiError } from "../../errors.ts";
-import type { RunRecord, Store } from "../../store/index.ts";
-import { parseId } from "../model.ts";
+// Finding what a path names inside the repository the auth chain resolved, for both API
+// surfaces; anything that is not there (or not a valid id) is the same 404.
+import type { Workflow } from "../../db/schema.ts";
+import { ApiError } from "../errors.ts";
+import type { RunRecord, Store } from "../store/index.ts";
+import { parseId } from "./model.ts";
 
 export function findRun(store: Store, repoId: number, rawId: string): RunRecord {
   const id = parseId(rawId);
