@@ -17,7 +17,7 @@ import type { Logger, LogLevel } from "./logger.ts";
 import { keepRecord } from "./request-record.ts";
 import type { RequestRecord } from "./request-record.ts";
 import { requestIdFor } from "./request-id.ts";
-import { TokenIdentities } from "./token-identities.ts";
+import { tokenHolder } from "./token-identities.ts";
 
 export type Handler = (request: Request) => Response | Promise<Response>;
 
@@ -48,13 +48,14 @@ function isOperational(url: string, start: number): boolean {
 export class FrontDoor {
   private readonly tokens: Ledgers<number> | null;
   private readonly addresses: Ledgers<string> | null;
-  private readonly identities: TokenIdentities | null;
+  /** Whose token it is matters only to the log line and the limits. */
+  private readonly identifies: boolean;
 
   constructor(private readonly opts: FrontDoorOptions) {
     const limits = opts.limits;
     this.tokens = limits && new Ledgers({ perHour: limits.tokenRequestsPerHour, perMinute: limits.requestsPerMinute, concurrent: limits.concurrentRequests });
     this.addresses = limits && new Ledgers({ perHour: limits.anonymousRequestsPerHour, perMinute: limits.requestsPerMinute, concurrent: limits.concurrentRequests });
-    this.identities = opts.logger !== null || limits !== null ? new TokenIdentities(opts.store, opts.now) : null;
+    this.identifies = opts.logger !== null || limits !== null;
   }
 
   wrap(inner: Handler): (request: Request) => Promise<Response> {
@@ -82,7 +83,7 @@ export class FrontDoor {
         rejection = oversize.status === 414 ? "url_too_long" : "headers_too_large";
         response = errorResponse(oversize);
       } else {
-        const holder = this.identities && !operational ? this.identities.holderOf(request.headers.get("authorization")) : null;
+        const holder = this.identifies && !operational ? tokenHolder(this.opts.store, request.headers.get("authorization"), this.opts.now()) : null;
         if (holder) record.login = holder.login;
         let refused: ApiError | null = null;
         if (limits && !operational) {
