@@ -7,6 +7,7 @@ import { createStore } from "../src/store/index.ts";
 import { openDatabaseFile } from "../src/runtime/bun/database.ts";
 import { embeddedDocsAssets } from "../src/runtime/bun/embedded.ts";
 import { seededCopy } from "./support/db.ts";
+import { existsSync, readFileSync, statSync } from "node:fs";
 
 let path: string;
 let app: ReturnType<typeof createApp>;
@@ -84,4 +85,41 @@ test("revoking a token or removing a collaborator takes effect on the very next 
   expect((await alice()).status).toBe(200);
   write("UPDATE personal_access_tokens SET revoked_at = 1 WHERE token_hash = ?", new Bun.CryptoHasher("sha256").update("demo_alice_repo").digest("hex"));
   expect((await alice()).status).toBe(401);
+});
+
+test("every commit by another connection is seen by the very next request, across checkpoints that restart the WAL", async () => {
+  // Its own token: the test before revoked alice's.
+  const asErin = (p: string, extra: Record<string, string> = {}) =>
+    app.handle(new Request(`http://localhost${p}`, { headers: { authorization: "token demo_erin_admin", ...extra } }));
+  const newest = (await (await asErin("/api/v1/repos/alice/hello-world/actions/runs?per_page=1")).json() as { id: number }[])[0]!.id;
+  const url = `/api/v3/repos/alice/hello-world/actions/runs/${newest}`;
+  const writer = new Database(path);
+  writer.run("PRAGMA busy_timeout = 5000");
+  const rename = writer.query("UPDATE workflow_runs SET display_title = ? WHERE id = ?");
+  let tag = (await asErin(url)).headers.get("etag")!;
+  try {
+    for (let i = 0; i < 300; i++) {
+      // Sometimes the log is emptied, so that the next commit writes the WAL from its start again.
+      if (i % 40 === 20) writer.run("PRAGMA wal_checkpoint(TRUNCATE)");
+      rename.run(`round ${i}`, newest);
+      const polled = await asErin(url, { "if-none-match": tag });
+      expect(polled.status).toBe(200);
+      expect(((await polled.json()) as { display_title: string }).display_title).toBe(`round ${i}`);
+      tag = polled.headers.get("etag")!;
+      expect((await asErin(url, { "if-none-match": tag })).status).toBe(304);
+    }
+  } finally {
+    writer.close();
+  }
+});
+
+test.skipIf(!existsSync("/proc/locks"))("watching for commits keeps SQLite's lock on the shared-memory file", async () => {
+  // Closing any descriptor of a file drops every POSIX lock the process holds on it: a watcher
+  // that opened and closed the -shm file would let another process truncate it under us.
+  const opened = openDatabaseFile(path);
+  for (let i = 0; i < 100; i++) opened.dataVersion();
+  Bun.gc(true);
+  const inode = statSync(`${path}-shm`).ino;
+  const held = readFileSync("/proc/locks", "utf8").split("\n").filter((line) => line.includes(`:${inode} `) && line.includes(` ${process.pid} `));
+  expect(held.length).toBeGreaterThan(0);
 });
