@@ -4,7 +4,9 @@
 // under wrk, for the workloads that poll this API. Ratios to the ceiling are what compare
 // across machines.
 //
-//   npm run bench -- [--repos 1000] [--runs 1000000] [--seconds 8] [--connections 16] [--no-postgres]
+//   npm run bench -- [--repos 1000] [--runs 1000000] [--seconds 8] [--connections 16] [--no-postgres] [--only TEXT]
+//
+// --only keeps the workloads whose name contains TEXT (e.g. --only "one run").
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -25,6 +27,7 @@ const { values: args } = parseArgs({
     seconds: { type: "string", default: "8" },
     connections: { type: "string", default: "16" },
     "no-postgres": { type: "boolean", default: false },
+    only: { type: "string" },
   },
 });
 const repos = Number(args.repos);
@@ -104,7 +107,7 @@ step(`service at ${service.url}`);
 const mono = "/api/v3/repos/hooli/monorepo/actions/runs";
 const latest = (await (await fetch(`${service.url}${mono}?per_page=1`, { headers: auth })).json()) as { workflow_runs: { id: number }[] };
 const runId = latest.workflow_runs[0]!.id;
-const workloads: { name: string; paths: string[]; conditional?: boolean }[] = [
+const allWorkloads: { name: string; paths: string[]; conditional?: boolean }[] = [
   { name: "runs page, small repo", paths: ["/api/v3/repos/alice/hello-world/actions/runs"] },
   { name: "runs page, small repo (/api/v1)", paths: ["/api/v1/repos/alice/hello-world/actions/runs"] },
   { name: "runs page, monorepo", paths: [mono] },
@@ -114,6 +117,8 @@ const workloads: { name: string; paths: string[]; conditional?: boolean }[] = [
   { name: "one run's jobs", paths: [`${mono}/${runId}/jobs`] },
   { name: "gh run watch poll (304)", paths: [`${mono}/${runId}`, `${mono}/${runId}/jobs`], conditional: true },
 ];
+const workloads = allWorkloads.filter((w) => args.only === undefined || w.name.includes(args.only));
+if (workloads.length === 0) throw new Error(`no workload's name contains ${JSON.stringify(args.only)}`);
 const recorded = new Map<string, Recorded>();
 for (const w of workloads) {
   for (const path of w.paths) {

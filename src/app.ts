@@ -4,9 +4,12 @@ import { Elysia } from "elysia";
 import { errorHandling } from "./api/respond.ts";
 import { conditionalRequests } from "./api/etag.ts";
 import { responseCache } from "./api/response-cache.ts";
+import { rememberedAnswers } from "./api/remembered-answers.ts";
 import { githubApi } from "./api/github/index.ts";
 import { forgeApi } from "./api/v1/index.ts";
 import { rememberOrigin } from "./api/context.ts";
+import { recordOf } from "./observability/request-record.ts";
+import type { Handler } from "./observability/front-door.ts";
 import type { ApiContext } from "./api/context.ts";
 import { docs } from "./docs/openapi.ts";
 import type { DocsAssets } from "./docs/openapi.ts";
@@ -40,19 +43,47 @@ export function createApp(opts: AppOptions) {
     return methods.includes("GET") ? [...new Set([...methods, "HEAD"])] : methods;
   };
 
+  const store = opts.store;
+  const cache = store.dataVersion && opts.responseCacheBytes !== 0 ? responseCache(opts.responseCacheBytes ?? 64 * 1024 * 1024) : undefined;
+  const shortcut = cache && rememberedAnswers(store, cache, opts.now);
+  const ops = opts.operations ? operations({ ...opts.operations, version }, opts) : null;
+
+  // Every request, whatever answers it: the data version is read first (everything the request
+  // reads, the front door's token lookup included, is judged against it), then the front door,
+  // then a remembered answer if there is one, and only then the router.
+  let routed: Handler | null = null;
+  let served: Handler | null = null;
+  const around = (fn: Handler): Handler => {
+    // Elysia passes its (per compile, constant) handler on every request: compose once per handler.
+    if (fn !== routed) {
+      routed = fn;
+      const inner: Handler = shortcut
+        ? (request) => {
+          const remembered = shortcut(request);
+          if (remembered === null) return fn(request);
+          const record = recordOf(request);
+          if (record) record.route = remembered.route;
+          return remembered.response;
+        }
+        : fn;
+      const door = ops ? ops.door.wrap(inner) : inner;
+      served = (request) => {
+        store.beginRequest();
+        return door(request);
+      };
+    }
+    return served!;
+  };
+
   const app: Elysia<any, any, any, any, any, any, any> = new Elysia()
-    .onRequest(() => opts.store.beginRequest())
     .use(errorHandling({
       allowedMethods,
       logError: opts.logError ?? ((error) => console.error(error)),
     }))
     // Before the routes too: it notes each request's route before the route's auth can refuse it.
-    .use(opts.operations ? operations({ ...opts.operations, version }, opts) : new Elysia())
+    .use(ops ? ops.plugin : new Elysia())
     // Before every route: a hook applies only to the routes registered after it.
-    .use(conditionalRequests({
-      cache: opts.store.dataVersion && opts.responseCacheBytes !== 0 ? responseCache(opts.responseCacheBytes ?? 64 * 1024 * 1024) : undefined,
-      dataVersion: opts.store.dataVersion,
-    }))
+    .use(conditionalRequests({ cache, dataVersion: store.dataVersion }))
     .get("/healthz", () => ({ status: "ok" }), { detail: { hide: true } })
     .get("/readyz", ({ set }) => {
       const state = opts.readiness?.() ?? { ready: true, sync: "none" };
@@ -62,7 +93,8 @@ export function createApp(opts: AppOptions) {
     .use(docs(opts.docsAssets, version))
     .use(forgeApi(opts))
     .use(githubApi(opts, "/api/v3"))
-    .use(githubApi(opts, ""));
+    .use(githubApi(opts, ""))
+    .wrap(around as never);
   return app;
 }
 
@@ -75,12 +107,15 @@ export type App = ReturnType<typeof createApp>;
  * in its answer are still built from the host it was sent to.
  */
 export function fetchHandler(app: App): (request: Request) => Response | Promise<Response> {
+  // app.fetch, not app.handle: handle wraps every answer in a promise, and a remembered answer
+  // is ready at once (a sync throw is still caught: by the front door, or by the server).
+  const fetch = app.fetch as (request: Request) => Response | Promise<Response>;
   return (request) => {
     const url = request.url;
     const pathStart = url.indexOf("/", url.indexOf("//") + 2);
-    if (pathStart >= 11 || pathStart === -1) return app.handle(request);
+    if (pathStart >= 11 || pathStart === -1) return fetch(request);
     const routed = new Request("http://short-host.invalid" + url.slice(pathStart), request);
     rememberOrigin(routed, url.slice(0, pathStart));
-    return app.handle(routed);
+    return fetch(routed);
   };
 }

@@ -280,6 +280,16 @@ describe("absolute URLs", () => {
     expect(parseLink(res.headers.get("link")!).next).toBe(`http://git${base}/runs?per_page=5&page=2`);
   });
 
+  test("two short hosts asking for the same page each get Links to their own host (answers are remembered per URL as sent)", async () => {
+    const { app } = await testApp();
+    const { fetchHandler } = await import("../src/app.ts");
+    const handle = fetchHandler(app);
+    for (const host of ["git", "ci", "git", "ci"]) {
+      const res = await handle(new Request(`http://${host}${base}/runs?per_page=7`, { headers: { authorization: `token ${token}` } }));
+      expect(parseLink(res.headers.get("link")!).next).toBe(`http://${host}${base}/runs?per_page=7&page=2`);
+    }
+  });
+
   test("a public URL with a path prefixes every Link", async () => {
     const { createApp } = await import("../src/app.ts");
     const { store } = await testApp();

@@ -17,6 +17,14 @@ export function rememberOrigin(request: Request, origin: string): void {
   originalOrigins.set(request, origin);
 }
 
+/** The URL as the client sent it (the host included), whatever host the router saw. */
+export function requestUrl(request: Request): string {
+  const origin = originalOrigins.get(request);
+  if (origin === undefined) return request.url;
+  const url = request.url;
+  return origin + url.slice(url.indexOf("/", url.indexOf("//") + 2));
+}
+
 export function baseUrl(ctx: ApiContext, request: Request): string {
   return ctx.publicUrl ?? originalOrigins.get(request) ?? new URL(request.url).origin;
 }

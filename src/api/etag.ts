@@ -3,6 +3,8 @@
 // tag gets 304 with no body. Pollers such as `gh run watch` then cost a hash, not a transfer.
 import { createHash } from "node:crypto";
 import { Elysia } from "elysia";
+import { grantOf } from "../auth/plugin.ts";
+import { requestUrl } from "./context.ts";
 import type { ResponseCache } from "./response-cache.ts";
 import { jsonType } from "./respond.ts";
 
@@ -25,50 +27,37 @@ export function matchesIfNoneMatch(header: string | null, tag: string): boolean 
 }
 
 export interface ConditionalRequestOptions {
-  /** Remember serialized answers of the API routes while `dataVersion` is unchanged. */
+  /** Where serialized answers of the API routes are remembered (read by remembered-answers.ts). */
   cache?: ResponseCache;
-  /** The store's change signal; without one nothing is remembered. */
+  /** The data version the current request began at (the store's); without one nothing is remembered. */
   dataVersion?: () => number;
 }
 
-const vary = "Accept, Authorization";
-/** Only the API surfaces' answers are cached (not /healthz, /readyz or /metrics). */
-const cacheable = /\/repos\//;
-
-function answer(request: Request, body: string, tag: string, headers: Record<string, string>): Response {
-  if (matchesIfNoneMatch(request.headers.get("if-none-match"), tag)) {
-    return new Response(null, { status: 304, headers: { etag: tag, vary } });
-  }
-  return new Response(body, { status: 200, headers: { ...headers, "content-type": jsonType, etag: tag, vary } });
-}
+/** A 200 for one token is no answer for another: shared caches must key on Authorization. */
+export const varyOn = "Accept, Authorization";
 
 export function conditionalRequests(opts: ConditionalRequestOptions = {}) {
   const { cache, dataVersion } = opts;
-  // The version each request started at: an answer is filed under the data it was read from.
-  const startedAt = new WeakMap<Request, number>();
   return new Elysia({ name: "conditional-requests" })
-    .onBeforeHandle({ as: "global" }, ({ request }) => {
-      if (!cache || !dataVersion || !cacheable.test(request.url)) return;
-      const version = dataVersion();
-      const hit = cache.get(request.url, version);
-      if (hit) return answer(request, hit.body, hit.etag, hit.headers);
-      startedAt.set(request, version);
-    })
-    .mapResponse({ as: "global" }, ({ responseValue, set, request }) => {
-      // Only JSON values the handlers returned: errors, files and cache hits arrive here already as Responses.
+    .mapResponse({ as: "global" }, ({ responseValue, set, request, route }) => {
+      // Only JSON values the handlers returned: errors and files arrive here already as Responses.
       if (responseValue instanceof Response || responseValue === null || typeof responseValue !== "object") return;
       if (set.status !== undefined && set.status !== 200) return;
       const body = JSON.stringify(responseValue);
       const tag = entityTag(body, set.headers);
-      const version = startedAt.get(request);
-      if (cache && version !== undefined) {
+      // Only the API surfaces' answers, each filed with the access it needs, under the version
+      // the request began at: an answer is never filed under data newer than it was read from.
+      const grant = cache && dataVersion && request.method === "GET" ? grantOf(request) : undefined;
+      if (grant) {
         const headers: Record<string, string> = {};
         for (const name of describedBy) if (typeof set.headers[name] === "string") headers[name] = set.headers[name] as string;
-        cache.put(request.url, { version, body, etag: tag, headers });
+        cache!.put(requestUrl(request), {
+          version: dataVersion!(), body, etag: tag, headers, route, owner: grant.owner, repo: grant.repo, scope: grant.scope,
+        });
       }
-      // A 200 for one token is no answer for another: shared caches must key on Authorization.
       set.headers["etag"] = tag;
-      set.headers["vary"] = vary;
-      return answer(request, body, tag, {});
+      set.headers["vary"] = varyOn;
+      if (matchesIfNoneMatch(request.headers.get("if-none-match"), tag)) return new Response(null, { status: 304 });
+      return new Response(body, { status: 200, headers: { "content-type": jsonType } });
     });
 }

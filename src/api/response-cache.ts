@@ -1,8 +1,10 @@
 // Serialized answers of the API routes, remembered while the database is unchanged. An
 // entry records the data version it was computed at and is used only while the store
 // still reports that version, so a cached answer never outlives the data it came from.
-// Only answers that depend on nothing but the URL once access is granted are stored: the
-// auth chain runs on every request, hit or miss, before the cache is consulted.
+// Only answers that depend on nothing but the URL once access is granted are stored, and
+// each records what access it needs: the auth chain runs on every request, hit or miss,
+// before a remembered answer is given.
+import type { Scope } from "../auth/scopes.ts";
 
 export interface CachedAnswer {
   version: number;
@@ -10,6 +12,12 @@ export interface CachedAnswer {
   etag: string;
   /** Listing headers that belong to the body (Link, X-Total-Count). */
   headers: Record<string, string>;
+  /** The route pattern that answered, for the log line and the metrics. */
+  route: string;
+  /** The repository the answer is about, as the URL names it, and the scope reading it needs. */
+  owner: string;
+  repo: string;
+  scope: Scope;
 }
 
 export interface ResponseCache {

@@ -26,6 +26,28 @@ export function authenticate(store: Store, authorization: string | null, now: nu
   return holder;
 }
 
+const decided = new WeakMap<Request, TokenHolder | ApiError>();
+
+/**
+ * `authenticate` for this request's Authorization header, decided once per request: the
+ * front door (for the limits and the log line) and the route's auth chain ask the same
+ * question, and the second asking costs a map lookup rather than a hash.
+ */
+export function authenticateRequest(store: Store, request: Request, now: number): TokenHolder {
+  let decision = decided.get(request);
+  if (decision === undefined) {
+    try {
+      decision = authenticate(store, request.headers.get("authorization"), now);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      decision = error;
+    }
+    decided.set(request, decision);
+  }
+  if (decision instanceof ApiError) throw decision;
+  return decision;
+}
+
 export function requireScope(user: TokenHolder, scope: Scope): void {
   if (!hasScope(user.scopes, scope)) {
     throw new ApiError("forbidden", "Resource not accessible by personal access token", {
@@ -42,9 +64,9 @@ export function authorizeRepository(store: Store, user: TokenHolder, owner: stri
 }
 
 export function resolveAccess(
-  store: Store, authorization: string | null, owner: string, name: string, scope: Scope, now: number,
+  store: Store, request: Request, owner: string, name: string, scope: Scope, now: number,
 ): Access {
-  const user = authenticate(store, authorization, now);
+  const user = authenticateRequest(store, request, now);
   requireScope(user, scope);
   return { user, repo: authorizeRepository(store, user, owner, name) };
 }

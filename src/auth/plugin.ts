@@ -7,19 +7,34 @@ import { resolveAccess } from "./access.ts";
 import type { Access } from "./access.ts";
 import type { Scope } from "./scopes.ts";
 
-const resolved = new WeakMap<Request, Access>();
+/** What a request was granted, and what it asked for: the repository as its URL names it, and the scope. */
+export interface Grant {
+  access: Access;
+  owner: string;
+  repo: string;
+  scope: Scope;
+}
+
+const granted = new WeakMap<Request, Grant>();
+
+/** The grant of a request the auth chain admitted; undefined for one it never saw. */
+export function grantOf(request: Request): Grant | undefined {
+  return granted.get(request);
+}
 
 export function authPlugin(store: Store, now: () => number) {
   return new Elysia({ name: "auth" }).macro({
     repoAccess: (scope: Scope) => ({
       transform({ request, params, set }) {
-        const { owner, repo } = params as Record<string, string>;
-        const access = resolveAccess(store, request.headers.get("authorization"), owner ?? "", repo ?? "", scope, now());
+        // A segment Elysia cannot decode (`%`) arrives as null.
+        const owner = (params as Record<string, string | null>).owner ?? "";
+        const repo = (params as Record<string, string | null>).repo ?? "";
+        const access = resolveAccess(store, request, owner, repo, scope, now());
         set.headers["x-oauth-scopes"] = access.user.scopes.join(", ");
-        resolved.set(request, access);
+        granted.set(request, { access, owner, repo, scope });
       },
       resolve({ request }) {
-        return { access: resolved.get(request)! };
+        return { access: granted.get(request)!.access };
       },
     }),
   });

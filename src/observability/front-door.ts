@@ -10,7 +10,7 @@ import { Ledgers } from "../limits/ledger.ts";
 import type { Ledger } from "../limits/ledger.ts";
 import { refusalError, timeoutError } from "../limits/refusals.ts";
 import { oversizeRequest, targetStart } from "../limits/request-size.ts";
-import type { Store } from "../store/index.ts";
+import type { Store, TokenHolder } from "../store/index.ts";
 import type { HttpMetrics, RejectionReason } from "./http-metrics.ts";
 import { unmatchedRoute } from "./http-metrics.ts";
 import type { Logger, LogLevel } from "./logger.ts";
@@ -20,6 +20,21 @@ import { requestIdFor } from "./request-id.ts";
 import { tokenHolder } from "./token-identities.ts";
 
 export type Handler = (request: Request) => Response | Promise<Response>;
+
+/** One request on its way through the front door. */
+interface Visit {
+  request: Request;
+  startedAt: number;
+  record: RequestRecord;
+  /** A probe or a scrape: never limited, logged at debug. */
+  operational: boolean;
+  rejection: RejectionReason | null;
+  ledgers: Ledgers<number> | Ledgers<string> | null;
+  ledger: Ledger | null;
+  chargedWindow: number;
+  /** False while an admitted request's charge is still open. */
+  settled: boolean;
+}
 
 export interface FrontDoorOptions {
   store: Store;
@@ -58,95 +73,117 @@ export class FrontDoor {
     this.identifies = opts.logger !== null || limits !== null;
   }
 
-  wrap(inner: Handler): (request: Request) => Promise<Response> {
+  wrap(inner: Handler): Handler {
     return (request) => this.serve(inner, request);
   }
 
-  private async serve(inner: Handler, request: Request): Promise<Response> {
-    const { metrics, limits, logger } = this.opts;
-    const startedAt = performance.now();
-    const record: RequestRecord = { id: requestIdFor(request.headers.get("x-request-id")), route: null, login: null };
-    keepRecord(request, record);
-    metrics.inFlight++;
-
-    let response: Response;
-    let rejection: RejectionReason | null = null;
-    let ledgers: Ledgers<number> | Ledgers<string> | null = null;
-    let ledger: Ledger | null = null;
-    let chargedWindow = 0;
-    let settled = true;
-    const url = request.url;
-    const operational = isOperational(url, targetStart(url));
+  /** Synchronous whenever the answer is: a remembered answer never waits on a promise. */
+  private serve(inner: Handler, request: Request): Response | Promise<Response> {
+    const { limits } = this.opts;
+    const visit: Visit = {
+      request,
+      startedAt: performance.now(),
+      record: { id: requestIdFor(request.headers.get("x-request-id")), route: null, login: null },
+      operational: false,
+      rejection: null,
+      ledgers: null,
+      ledger: null,
+      chargedWindow: 0,
+      settled: true,
+    };
+    keepRecord(request, visit.record);
+    this.opts.metrics.inFlight++;
     try {
+      const url = request.url;
+      const operational = (visit.operational = isOperational(url, targetStart(url)));
       const oversize = limits ? oversizeRequest(request, limits.maxUrlBytes, limits.maxHeaderBytes) : null;
       if (oversize) {
-        rejection = oversize.status === 414 ? "url_too_long" : "headers_too_large";
-        response = errorResponse(oversize);
-      } else {
-        const holder = this.identifies && !operational ? tokenHolder(this.opts.store, request.headers.get("authorization"), this.opts.now()) : null;
-        if (holder) record.login = holder.login;
-        let refused: ApiError | null = null;
-        if (limits && !operational) {
-          const now = this.opts.now();
-          let key = "";
-          if (holder) {
-            ledgers = this.tokens!;
-            ledger = this.tokens!.ledger(holder.tokenId, now);
-          } else {
-            key = addressKey(this.opts.clientAddress(request));
-            ledgers = this.addresses!;
-            ledger = this.addresses!.ledger(key, now);
-          }
-          const refusal = ledgers.admit(ledger, now);
-          if (refusal) {
-            rejection = refusal;
-            const retryAfter = refusal === "burst" ? Math.ceil((ledger.minuteEndsAt - now) / 1000) : 1;
-            refused = refusalError(refusal, holder ? { userId: holder.userId } : { addressKey: key }, record.id, retryAfter);
-          } else {
-            chargedWindow = ledger.hourEndsAt;
-            settled = false;
-          }
-        }
-        if (refused) response = errorResponse(refused);
-        else {
-          const result = inner(request);
-          if (!(result instanceof Promise)) response = result;
-          else if (!limits || limits.requestTimeoutMs <= 0) response = await result;
-          else {
-            const outcome = await withinDeadline(result, limits.requestTimeoutMs);
-            if (outcome !== timedOut) response = outcome;
-            else {
-              rejection = "timeout";
-              response = errorResponse(timeoutError(limits.requestTimeoutMs));
-              // The work goes on; its client's slot is freed when it ends, not now.
-              const owner = ledgers;
-              const charged = ledger;
-              const window = chargedWindow;
-              if (!settled && owner && charged) {
-                settled = true;
-                result.then((r) => owner.settle(charged, r.status, window), () => owner.settle(charged, 500, window));
-              } else result.catch(() => {});
-            }
-          }
-        }
+        visit.rejection = oversize.status === 414 ? "url_too_long" : "headers_too_large";
+        return this.finish(visit, errorResponse(oversize));
       }
+      const holder = this.identifies && !operational ? tokenHolder(this.opts.store, request, this.opts.now()) : null;
+      if (holder) visit.record.login = holder.login;
+      if (limits && !operational) {
+        const refused = this.admit(visit, holder);
+        if (refused) return this.finish(visit, errorResponse(refused));
+      }
+      const result = inner(request);
+      if (!(result instanceof Promise)) return this.finish(visit, result);
+      return this.awaitAnswer(visit, result);
     } catch (error) {
-      logger?.log("internal_error", { request_id: record.id, route: record.route, error: String((error as Error)?.stack ?? error) });
-      response = errorResponse(new ApiError("internal", "Internal error"));
+      return this.failed(visit, error);
     }
+  }
 
-    if (!settled && ledgers && ledger) ledgers.settle(ledger, response.status, chargedWindow);
-    response = this.withHeaders(response, record.id, ledgers, ledger);
+  /** Charge the request to its client's ledger, or the refusal when the client is over a limit. */
+  private admit(visit: Visit, holder: TokenHolder | null): ApiError | null {
+    const now = this.opts.now();
+    let key = "";
+    let ledgers: Ledgers<number> | Ledgers<string>;
+    let ledger: Ledger;
+    if (holder) {
+      ledgers = this.tokens!;
+      ledger = this.tokens!.ledger(holder.tokenId, now);
+    } else {
+      key = addressKey(this.opts.clientAddress(visit.request));
+      ledgers = this.addresses!;
+      ledger = this.addresses!.ledger(key, now);
+    }
+    visit.ledgers = ledgers;
+    visit.ledger = ledger;
+    const refusal = ledgers.admit(ledger, now);
+    if (refusal) {
+      visit.rejection = refusal;
+      const retryAfter = refusal === "burst" ? Math.ceil((ledger.minuteEndsAt - now) / 1000) : 1;
+      return refusalError(refusal, holder ? { userId: holder.userId } : { addressKey: key }, visit.record.id, retryAfter);
+    }
+    visit.chargedWindow = ledger.hourEndsAt;
+    visit.settled = false;
+    return null;
+  }
 
-    const seconds = (performance.now() - startedAt) / 1000;
+  private async awaitAnswer(visit: Visit, result: Promise<Response>): Promise<Response> {
+    const limits = this.opts.limits;
+    try {
+      if (!limits || limits.requestTimeoutMs <= 0) return this.finish(visit, await result);
+      const outcome = await withinDeadline(result, limits.requestTimeoutMs);
+      if (outcome !== timedOut) return this.finish(visit, outcome);
+      visit.rejection = "timeout";
+      // The work goes on; its client's slot is freed when it ends, not now.
+      const { ledgers: owner, ledger: charged, chargedWindow: window } = visit;
+      if (!visit.settled && owner && charged) {
+        visit.settled = true;
+        result.then((r) => owner.settle(charged, r.status, window), () => owner.settle(charged, 500, window));
+      } else result.catch(() => {});
+      return this.finish(visit, errorResponse(timeoutError(limits.requestTimeoutMs)));
+    } catch (error) {
+      return this.failed(visit, error);
+    }
+  }
+
+  private failed(visit: Visit, error: unknown): Response {
+    this.opts.logger?.log("internal_error", { request_id: visit.record.id, route: visit.record.route, error: String((error as Error)?.stack ?? error) });
+    return this.finish(visit, errorResponse(new ApiError("internal", "Internal error")));
+  }
+
+  /** The answer is known: settle the ledger, add the headers, count, time and log it. */
+  private finish(visit: Visit, answer: Response): Response {
+    const { metrics, logger } = this.opts;
+    const { ledgers, ledger, record, rejection } = visit;
+    if (!visit.settled && ledgers && ledger) {
+      visit.settled = true;
+      ledgers.settle(ledger, answer.status, visit.chargedWindow);
+    }
+    const response = this.withHeaders(answer, record.id, ledgers, ledger);
+    const seconds = (performance.now() - visit.startedAt) / 1000;
     metrics.inFlight--;
     metrics.observe(record.route ?? unmatchedRoute, response.status, seconds);
     if (rejection) metrics.rejected(rejection);
     if (logger) {
-      const level: LogLevel = response.status >= 500 ? "warn" : operational ? "debug" : "info";
+      const level: LogLevel = response.status >= 500 ? "warn" : visit.operational ? "debug" : "info";
       if (logger.wants(level)) {
         logger.at(level, "request", {
-          method: request.method,
+          method: visit.request.method,
           route: record.route,
           status: response.status,
           duration_ms: Math.round(seconds * 1e6) / 1000,

@@ -1,11 +1,10 @@
-// Running the service in production, as one plugin: the front door around every request
-// (id, limits, timing, log line), the route capture it reads, and GET /metrics.
+// Running the service in production: the front door around every request (id, limits,
+// timing, log line), and a plugin with the route capture it reads and GET /metrics.
 import { Elysia } from "elysia";
 import type { LimitsConfig } from "../limits/config.ts";
 import type { ServiceDatabase, Store } from "../store/index.ts";
 import { expositionContentType } from "./exposition.ts";
 import { FrontDoor } from "./front-door.ts";
-import type { Handler } from "./front-door.ts";
 import { HttpMetrics } from "./http-metrics.ts";
 import type { Logger } from "./logger.ts";
 import { routeCapture } from "./request-record.ts";
@@ -44,21 +43,10 @@ export function operations(opts: OperationsOptions, ctx: { store: Store; now(): 
   // Rows per table are counted when /metrics is first scraped, not at start-up: on a large
   // file the walk takes seconds of CPU that a starting service should spend on requests.
 
-  // Elysia calls a wrapper per request with its (per compile, constant) handler: wrap each handler once.
-  let handler: Handler | null = null;
-  let wrapped: ((request: Request) => Promise<Response>) | null = null;
-  const around = (fn: Handler): ((request: Request) => Promise<Response>) => {
-    if (fn !== handler) {
-      handler = fn;
-      wrapped = door.wrap(fn);
-    }
-    return wrapped!;
-  };
-
-  return new Elysia()
+  const plugin = new Elysia()
     .use(routeCapture())
     .get("/metrics", () => new Response(renderMetrics({ http: metrics, version: opts.version, startedAt, database, sync: opts.syncStatus }), {
       headers: { "content-type": expositionContentType },
-    }), { detail: { hide: true } })
-    .wrap(around as never);
+    }), { detail: { hide: true } });
+  return { plugin, door };
 }

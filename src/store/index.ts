@@ -17,8 +17,9 @@ export interface StoreOptions {
 }
 
 export function createStore(db: ServiceDatabase, opts: StoreOptions = {}) {
-  // Read once per request (see beginRequest), not once per cached question: each read is a
-  // round trip into SQLite, and one request's caches should agree on one version anyway.
+  // Read once per request, when it begins (see beginRequest), not once per cached question:
+  // each read is a round trip into SQLite, and one request's caches should agree on one
+  // version, the one from before any of its reads.
   let seen: number | undefined;
   const read = opts.dataVersion;
   const dataVersion = read && (() => (seen ??= read()));
@@ -27,7 +28,7 @@ export function createStore(db: ServiceDatabase, opts: StoreOptions = {}) {
     dataVersion,
     /** A request starts: whatever was committed before it must be seen, so the version is read afresh. */
     beginRequest(): void {
-      seen = undefined;
+      if (read) seen = read();
     },
     ...accessQueries(db, dataVersion),
     ...runQueries(db, dataVersion),

@@ -1,0 +1,95 @@
+// A remembered answer is served ahead of the router, so it must be indistinguishable from
+// the router's: same status, headers and body for every route, every token state and every
+// repository state, conditional or not. Each answer of an app that remembers is compared with
+// the answer of an app that remembers nothing, over the same database.
+import { beforeAll, describe, expect, test } from "bun:test";
+import { createApp, fetchHandler } from "../src/app.ts";
+import { createStore } from "../src/store/index.ts";
+import { openDatabaseFile } from "../src/runtime/bun/database.ts";
+import { embeddedDocsAssets } from "../src/runtime/bun/embedded.ts";
+import { demoTokens } from "../src/seed/fixtures.ts";
+import { oracle, seededDatabase } from "./support/db.ts";
+
+type Handle = (request: Request) => Response | Promise<Response>;
+let remembering: Handle;
+let forgetful: Handle;
+const urls: string[] = [];
+
+beforeAll(async () => {
+  const path = await seededDatabase();
+  const build = (responseCacheBytes: number): Handle => {
+    const opened = openDatabaseFile(path);
+    const store = createStore(opened.db, { dataVersion: opened.dataVersion });
+    return fetchHandler(createApp({ store, now: Date.now, docsAssets: embeddedDocsAssets, logError: () => {}, responseCacheBytes }));
+  };
+  remembering = build(64 * 1024 * 1024);
+  forgetful = build(0);
+
+  const sql = await oracle();
+  for (const repo of ["alice/hello-world", "alice/secret-project", "octo-org/infra", "acme/website"]) {
+    const [owner, name] = repo.split("/");
+    const run = sql.query<{ id: number; workflow_id: number; job: number | null }, [string, string]>(`
+      SELECT w.id, w.workflow_id, (SELECT j.id FROM workflow_jobs j WHERE j.run_id = w.id LIMIT 1) AS job
+      FROM workflow_runs w JOIN repositories r ON r.id = w.repo_id JOIN accounts a ON a.id = r.owner_id
+      WHERE a.login = ? AND r.name = ? ORDER BY w.run_attempt DESC, w.id LIMIT 1`).get(owner!, name!);
+    const runId = run?.id ?? 1;
+    const gh = `/repos/${repo}/actions`;
+    urls.push(
+      `/api/v1${gh}/runs`, `/api/v1${gh}/runs?limit=3&page=2&status=completed`, `/api/v1${gh}/runs/${runId}`, `/api/v1${gh}/runs/${runId}/jobs`,
+      `/api/v3${gh}/runs?per_page=5`, `/api/v3${gh}/runs?status=success&branch=main`, `/api/v3${gh}/runs/${runId}`,
+      `/api/v3${gh}/runs/${runId}/jobs?filter=all`, `/api/v3${gh}/runs/${runId}/attempts/1`, `/api/v3${gh}/runs/${runId}/artifacts`,
+      `/api/v3${gh}/jobs/${run?.job ?? 1}`, `/api/v3${gh}/workflows`, `/api/v3${gh}/workflows/${run?.workflow_id ?? 1}/runs?per_page=2`,
+      `${gh}/runs/${runId}/jobs`, `${gh}/runs?page=999`, `${gh}/runs/999999999`,
+    );
+  }
+  sql.close();
+});
+
+/** What a client can observe of an answer, apart from what differs on every request. */
+async function observed(response: Response) {
+  const headers = [...response.headers.entries()].filter(([name]) => name !== "x-request-id" && name !== "date").sort();
+  return { status: response.status, headers, body: await response.text() };
+}
+
+const get = (handle: Handle, url: string, headers: Record<string, string>) =>
+  Promise.resolve(handle(new Request(`http://localhost${url}`, { headers })));
+
+const credentials: [string, Record<string, string>][] = [
+  ["no token", {}],
+  ...demoTokens.map((t): [string, Record<string, string>] => [t.token, { authorization: `token ${t.token}` }]),
+];
+
+describe("remembered answers", () => {
+  test("are the router's answers, byte for byte, for every route, token and repository", async () => {
+    let remembered = 0;
+    for (const url of urls) {
+      // The admin's request files the answer (when there is one to file); every other caller then meets it.
+      await get(remembering, url, { authorization: "token demo_erin_admin" });
+      for (const [who, headers] of credentials) {
+        const fresh = await observed(await get(forgetful, url, headers));
+        const hit = await observed(await get(remembering, url, headers));
+        expect(hit, `${who} GET ${url}`).toEqual(fresh);
+        if (fresh.status !== 200) continue;
+        remembered++;
+        const tag = fresh.headers.find(([name]) => name === "etag")![1];
+        for (const match of [tag, `"nope", ${tag}`, tag.replace(/^W\//, ""), '"other"']) {
+          const conditional = { ...headers, "if-none-match": match };
+          expect(await observed(await get(remembering, url, conditional)), `${who} GET ${url} If-None-Match: ${match}`)
+            .toEqual(await observed(await get(forgetful, url, conditional)));
+        }
+      }
+    }
+    // The comparison is only worth something if many answers were remembered ones.
+    expect(remembered).toBeGreaterThan(200);
+  });
+
+  test("a HEAD or another method is never answered from memory", async () => {
+    const url = urls[0]!;
+    const headers = { authorization: "token demo_erin_admin" };
+    await get(remembering, url, headers);
+    for (const method of ["HEAD", "POST", "DELETE"]) {
+      const request = (handle: Handle) => Promise.resolve(handle(new Request(`http://localhost${url}`, { method, headers })));
+      expect(await observed(await request(remembering)), method).toEqual(await observed(await request(forgetful)));
+    }
+  });
+});
