@@ -12,6 +12,7 @@ import { escapeLabelValue } from "../src/observability/exposition.ts";
 import { configurationInEffect, loggerFromOptions } from "../src/observability/from-options.ts";
 import { HttpMetrics } from "../src/observability/http-metrics.ts";
 import { createLogger } from "../src/observability/logger.ts";
+import type { RequestLine } from "../src/observability/logger.ts";
 import type { LogLevel } from "../src/observability/logger.ts";
 import { streamSink } from "../src/observability/log-sink.ts";
 import { TableRows } from "../src/observability/table-rows.ts";
@@ -144,6 +145,23 @@ describe("one log line per request", () => {
     expect(typeof forTheSync).toBe("function");
     expect(() => loggerFromOptions(parseOptions(serveCommand, ["--log-level", "loud"], {}))).toThrow("--log-level must be one of debug, info, warn, error");
     expect(() => loggerFromOptions(parseOptions(serveCommand, [], { ACTIONS_RUNS_LOG_FORMAT: "xml" }))).toThrow("--log-format must be auto, json or text");
+  });
+
+  test("a request line is the same line, key for key, as the general logger would write", () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: "debug", format: "json", sink: { write: (l) => lines.push(l), flush() {} } });
+    const cases: RequestLine[] = [
+      { method: "GET", route: "/api/v3/repos/:owner/:repo/actions/runs", status: 304, duration_ms: 0.012, request_id: "abc-1", login: "alice" },
+      { method: "DELETE", route: null, status: 429, duration_ms: 12, request_id: 'odd "id"\n\u2028', login: null, limited: "burst" },
+      { method: "GET", route: "/x", status: 200, duration_ms: Number.NaN, request_id: "r", login: "ünïcödé", limited: undefined },
+    ];
+    for (const line of cases) {
+      logger.request("info", line);
+      logger.at("info", "request", { ...line });
+      const [fast, general] = lines.splice(0).map((l) => l.replace(/^\{"time":"[^"]+"/, ""));
+      expect(fast).toBe(general!);
+      expect(JSON.parse(`{"time":"t"${fast}`)).toMatchObject({ event: "request", status: line.status });
+    }
   });
 
   test("request lines are written together once the burst of work is done", async () => {

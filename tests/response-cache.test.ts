@@ -6,8 +6,8 @@ import { createApp } from "../src/app.ts";
 import { createStore } from "../src/store/index.ts";
 import { openDatabaseFile } from "../src/runtime/bun/database.ts";
 import { embeddedDocsAssets } from "../src/runtime/bun/embedded.ts";
-import { seededCopy } from "./support/db.ts";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { locksHeldOn, seededCopy } from "./support/db.ts";
+import { existsSync } from "node:fs";
 
 let path: string;
 let app: ReturnType<typeof createApp>;
@@ -119,7 +119,5 @@ test.skipIf(!existsSync("/proc/locks"))("watching for commits keeps SQLite's loc
   const opened = openDatabaseFile(path);
   for (let i = 0; i < 100; i++) opened.dataVersion();
   Bun.gc(true);
-  const inode = statSync(`${path}-shm`).ino;
-  const held = readFileSync("/proc/locks", "utf8").split("\n").filter((line) => line.includes(`:${inode} `) && line.includes(` ${process.pid} `));
-  expect(held.length).toBeGreaterThan(0);
+  expect(locksHeldOn(`${path}-shm`)).toBeGreaterThan(0);
 });

@@ -76,6 +76,7 @@ export async function serve(opts: ParsedOptions): Promise<number> {
   log("started", {
     version,
     database: opened.source,
+    change_signal: opened.changeSignal,
     listening: listening.urls,
     public_url: publicUrl ?? null,
     shutdown_grace_s: opts["shutdown-grace"],
@@ -91,7 +92,7 @@ export async function serve(opts: ParsedOptions): Promise<number> {
       log("stopping", { signal });
       void listening.stop().then(async () => {
         await sync?.stop();
-        opened.sqlite.close();
+        opened.close();
         log("stopped");
         logger.flush();
         resolve();

@@ -182,7 +182,7 @@ export class FrontDoor {
     if (logger) {
       const level: LogLevel = response.status >= 500 ? "warn" : visit.operational ? "debug" : "info";
       if (logger.wants(level)) {
-        logger.at(level, "request", {
+        logger.request(level, {
           method: visit.request.method,
           route: record.route,
           status: response.status,

@@ -18,11 +18,25 @@ export interface LogSink {
   flush(): void;
 }
 
+/** What the one line per request says, in this order. */
+export interface RequestLine {
+  method: string;
+  route: string | null;
+  status: number;
+  duration_ms: number;
+  request_id: string;
+  login: string | null;
+  /** The limit that turned the request away, if one did. */
+  limited?: string;
+}
+
 export interface Logger {
   /** Log at the level the event's name calls for. */
   log: Log;
   /** Log at an explicit level. */
   at(level: LogLevel, event: string, fields?: LogFields): void;
+  /** The line of one answered request: the same line as `at(level, "request", fields)`, made without an intermediate object. */
+  request(level: LogLevel, fields: RequestLine): void;
   wants(level: LogLevel): boolean;
   flush(): void;
 }
@@ -36,15 +50,31 @@ export interface LoggerOptions {
 export function createLogger({ level, format, sink }: LoggerOptions): Logger {
   const threshold = rank[level];
   const render = format === "json" ? jsonLine : textLine;
+  // Many lines fall in the same millisecond: the timestamp is formatted once per millisecond.
+  let stampedAt = -1;
+  let stamp = "";
+  const time = () => {
+    const now = Date.now();
+    if (now !== stampedAt) {
+      stampedAt = now;
+      stamp = new Date(now).toISOString();
+    }
+    return stamp;
+  };
   const at = (lvl: LogLevel, event: string, fields?: LogFields) => {
     if (rank[lvl] < threshold) return;
-    sink.write(render(new Date().toISOString(), lvl, event, fields));
+    sink.write(render(time(), lvl, event, fields));
     // Request lines are many and may wait for the next flush; anything else is written at once.
     if (event !== "request") sink.flush();
   };
   return {
     log: (event, fields) => at(levelOfEvent(event), event, fields),
     at,
+    request(lvl, fields) {
+      if (rank[lvl] < threshold) return;
+      if (format === "json") sink.write(jsonRequestLine(time(), lvl, fields));
+      else at(lvl, "request", fields as unknown as LogFields);
+    },
     wants: (lvl) => rank[lvl] >= threshold,
     flush: () => sink.flush(),
   };
@@ -52,6 +82,16 @@ export function createLogger({ level, format, sink }: LoggerOptions): Logger {
 
 function jsonLine(time: string, level: LogLevel, event: string, fields: LogFields | undefined): string {
   return JSON.stringify({ time, level, event, ...fields });
+}
+
+const json = (value: string | null) => (value === null ? "null" : JSON.stringify(value));
+
+/** jsonLine(time, level, "request", fields), key for key. */
+function jsonRequestLine(time: string, level: LogLevel, f: RequestLine): string {
+  const duration = Number.isFinite(f.duration_ms) ? String(f.duration_ms) : "null";
+  let line = `{"time":"${time}","level":"${level}","event":"request","method":${json(f.method)},"route":${json(f.route)},"status":${f.status},"duration_ms":${duration},"request_id":${json(f.request_id)},"login":${json(f.login)}`;
+  if (f.limited !== undefined) line += `,"limited":${json(f.limited)}`;
+  return line + "}";
 }
 
 function textLine(time: string, level: LogLevel, event: string, fields: LogFields | undefined): string {

@@ -1,5 +1,5 @@
 // One seeded database per test process, built with the same generator as the demo.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Database } from "bun:sqlite";
@@ -35,4 +35,10 @@ export async function seededCopy(): Promise<string> {
 /** Raw SQL over the seeded file: the independent oracle the API's answers are checked against. */
 export async function oracle(): Promise<Database> {
   return new Database(await seededDatabase(), { readonly: true });
+}
+
+/** How many POSIX locks this process holds on a file (Linux: /proc/locks). */
+export function locksHeldOn(file: string): number {
+  const inode = statSync(file).ino;
+  return readFileSync("/proc/locks", "utf8").split("\n").filter((line) => line.includes(`:${inode} `) && line.includes(` ${process.pid} `)).length;
 }

@@ -1,11 +1,11 @@
 // Opening the service's SQLite database with bun:sqlite, always read-only: the API never
 // writes, and a stray write must fail rather than change the data it serves.
 import { Database } from "bun:sqlite";
-import { openSync, readSync } from "node:fs";
 import { drizzle } from "drizzle-orm/bun-sqlite";
 import * as schema from "../../../db/schema.ts";
 import type { ServiceDatabase } from "../../store/index.ts";
 import { embeddedDemoDatabase } from "./embedded.ts";
+import { watchWalIndex } from "./wal-index.ts";
 
 export interface OpenedDatabase {
   sqlite: Database;
@@ -14,6 +14,9 @@ export interface OpenedDatabase {
   source: string;
   /** Changes whenever another connection (the sync) has committed to the file. */
   dataVersion: () => number;
+  /** How changes are noticed, for the start-up line. */
+  changeSignal: string;
+  close(): void;
 }
 
 export class DatabaseOpenError extends Error {}
@@ -36,48 +39,27 @@ function checked(sqlite: Database, source: string, file: string | null): OpenedD
     throw new DatabaseOpenError(`${source} is not an actions-runs database (missing tables: ${missing.join(", ")})`);
   }
   sqlite.run("PRAGMA query_only = ON");
-  return { sqlite, db: drizzle({ client: sqlite, schema }), source, dataVersion: changeSignal(sqlite, file) };
+  const signal = changeSignal(sqlite, file);
+  return {
+    sqlite,
+    db: drizzle({ client: sqlite, schema }),
+    source,
+    dataVersion: signal.version,
+    changeSignal: signal.how,
+    close: () => {
+      sqlite.close();
+      signal.close();
+    },
+  };
 }
 
-/**
- * A number that changes whenever another connection has committed. PRAGMA data_version says
- * so, but costs a read transaction (shared-memory locks, a few system calls: about 3 µs, as
- * much as the rest of a remembered answer). In WAL mode the same fact is in the wal-index
- * header, the first 96 bytes of the -shm file (two copies of it), which every commit
- * rewrites last, as the point where it becomes visible to readers: SQLite's readers decide
- * whether the database changed by comparing exactly this header. Reading it is one pread.
- * The -shm file is opened once and never closed while the database is open: closing any
- * descriptor of a file drops every POSIX lock this process holds on it, SQLite's included.
- */
-function changeSignal(sqlite: Database, file: string | null): () => number {
+/** Whenever another connection commits, a new number: see wal-index.ts; SQLite's own signal where that cannot be read. */
+function changeSignal(sqlite: Database, file: string | null): { how: string; version: () => number; close(): void } {
   const pragma = sqlite.query<{ data_version: number }, []>("PRAGMA data_version");
-  const viaPragma = () => pragma.get()!.data_version;
+  const viaPragma = { how: "PRAGMA data_version", version: () => pragma.get()!.data_version, close() {} };
   if (file === null) return viaPragma;
   const mode = sqlite.query<{ journal_mode: string }, []>("PRAGMA journal_mode").get()?.journal_mode;
-  if (mode !== "wal") return viaPragma;
-  let fd: number;
-  try {
-    fd = openSync(`${file}-shm`, "r");
-  } catch {
-    return viaPragma;
-  }
-  const header = new Int32Array(24);
-  const bytes = new Uint8Array(header.buffer);
-  const seen = new Int32Array(24);
-  if (readSync(fd, bytes, 0, 96, 0) !== 96) return viaPragma;
-  seen.set(header);
-  let version = 1;
-  return () => {
-    readSync(fd, bytes, 0, 96, 0);
-    for (let i = 0; i < 24; i++) {
-      if (header[i] !== seen[i]) {
-        seen.set(header);
-        version++;
-        break;
-      }
-    }
-    return version;
-  };
+  return (mode === "wal" && watchWalIndex(file)) || viaPragma;
 }
 
 /** A database file, opened read-only; the sync may be writing it from another connection (WAL). */
@@ -96,5 +78,5 @@ export function openDatabaseFile(path: string): OpenedDatabase {
 export async function openEmbeddedDemo(): Promise<OpenedDatabase> {
   const bytes = await Bun.file(embeddedDemoDatabase).bytes();
   // In memory and read-only: no other connection can ever change it.
-  return { ...checked(Database.deserialize(bytes, { readonly: true, strict: true }), "embedded demo database", null), dataVersion: () => 1 };
+  return { ...checked(Database.deserialize(bytes, { readonly: true, strict: true }), "embedded demo database", null), dataVersion: () => 1, changeSignal: "none (read-only, in memory)" };
 }
