@@ -8,7 +8,6 @@ import { rememberedAnswers } from "./api/remembered-answers.ts";
 import { githubApi } from "./api/github/index.ts";
 import { forgeApi } from "./api/v1/index.ts";
 import { rememberOrigin } from "./api/context.ts";
-import { recordOf } from "./observability/request-record.ts";
 import type { Handler } from "./observability/front-door.ts";
 import type { ApiContext } from "./api/context.ts";
 import { docs } from "./docs/openapi.ts";
@@ -57,16 +56,11 @@ export function createApp(opts: AppOptions) {
     // Elysia passes its (per compile, constant) handler on every request: compose once per handler.
     if (fn !== routed) {
       routed = fn;
-      const inner: Handler = shortcut
-        ? (request) => {
-          const remembered = shortcut(request);
-          if (remembered === null) return fn(request);
-          const record = recordOf(request);
-          if (record) record.route = remembered.route;
-          return remembered.response;
-        }
-        : fn;
-      const door = ops ? ops.door.wrap(inner) : inner;
+      const door: Handler = ops
+        ? ops.door.wrap(fn, shortcut)
+        : shortcut
+          ? (request) => shortcut(request)?.response ?? fn(request)
+          : fn;
       served = (request) => {
         store.beginRequest();
         return door(request);

@@ -93,6 +93,27 @@ describe("serving the embedded demo database", () => {
   });
 });
 
+describe("limits on a real socket", () => {
+  test("anonymous requests are counted by the address they come from, and the refusal names it", async () => {
+    const server = await startServer(["--rate-limit-anonymous", "3"]);
+    try {
+      const url = `${server.url}/api/v3/repos/alice/hello-world/actions/runs`;
+      for (let i = 1; i <= 3; i++) {
+        const res = await fetch(url);
+        expect(res.status).toBe(401);
+        expect(res.headers.get("x-ratelimit-used")).toBe(String(i));
+      }
+      const refused = await fetch(url);
+      expect(refused.status).toBe(403);
+      expect(((await refused.json()) as { message: string }).message).toStartWith("API rate limit exceeded for 127.0.0.1.");
+      // A token has its own budget, whatever address it comes from.
+      expect((await fetch(url, { headers: { authorization: "token demo_alice_repo" } })).status).toBe(200);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describe("serving a file", () => {
   test("--db FILE is served read-only: a read-only file works and is never changed", async () => {
     const dir = mkdtempSync(join(tmpdir(), "actions-runs-ro-"));

@@ -21,6 +21,7 @@ export function entityTag(body: string, headers: Record<string, unknown>): strin
 /** If-None-Match (a list of tags, `W/` or not, or `*`) against our tag, compared weakly. */
 export function matchesIfNoneMatch(header: string | null, tag: string): boolean {
   if (header === null) return false;
+  if (header === tag) return true;
   const opaque = (t: string) => t.trim().replace(/^W\//, "");
   const ours = opaque(tag);
   return header.split(",").some((t) => t.trim() === "*" || opaque(t) === ours);

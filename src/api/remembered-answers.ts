@@ -4,35 +4,57 @@
 // the same auth chain the route runs (token, scope, ActionRepoRead), then the stored bytes
 // or a 304. Anything else (a miss, another method, a token the chain would refuse) goes to
 // the router, which answers exactly as it would have without this shortcut.
-import { resolveAccess } from "../auth/access.ts";
+import { ApiError } from "../errors.ts";
+import { decideAuthentication, mayRead } from "../auth/access.ts";
+import type { Authentication } from "../auth/access.ts";
 import type { Store } from "../store/index.ts";
 import { requestUrl } from "./context.ts";
 import { matchesIfNoneMatch, varyOn } from "./etag.ts";
-import type { ResponseCache } from "./response-cache.ts";
+import type { CachedAnswer, ResponseCache } from "./response-cache.ts";
 import { jsonType } from "./respond.ts";
 
 export interface Shortcut {
-  /** The response and the route pattern it stands for, or null to let the router answer. */
-  (request: Request): { response: Response; route: string } | null;
+  /**
+   * The response and the route pattern it stands for, or null to let the router answer.
+   * `authentication`: what the request's credentials come to, when the caller decided it already.
+   */
+  (request: Request, authentication?: Authentication): { response: Response; route: string } | null;
+}
+
+interface Prepared {
+  ok: Headers;
+  notModified: Headers;
 }
 
 export function rememberedAnswers(store: Store, cache: ResponseCache, now: () => number): Shortcut {
   const dataVersion = store.dataVersion;
   if (!dataVersion) return () => null;
-  return (request) => {
+  // Each answer's headers, made once per token scope list (a Response copies the Headers it is given).
+  const prepared = new WeakMap<CachedAnswer, Map<string, Prepared>>();
+  const headersFor = (hit: CachedAnswer, scopes: string): Prepared => {
+    let byScopes = prepared.get(hit);
+    if (byScopes === undefined) prepared.set(hit, (byScopes = new Map()));
+    let headers = byScopes.get(scopes);
+    if (headers === undefined) {
+      headers = {
+        ok: new Headers({ "content-type": jsonType, etag: hit.etag, vary: varyOn, ...hit.headers, "x-oauth-scopes": scopes }),
+        notModified: new Headers({ etag: hit.etag, vary: varyOn, ...hit.headers, "x-oauth-scopes": scopes }),
+      };
+      byScopes.set(scopes, headers);
+    }
+    return headers;
+  };
+  return (request, authentication) => {
     if (request.method !== "GET") return null;
     const hit = cache.get(requestUrl(request), dataVersion());
     if (hit === undefined) return null;
-    let scopes: string;
-    try {
-      scopes = resolveAccess(store, request, hit.owner, hit.repo, hit.scope, now()).user.scopes.join(", ");
-    } catch {
-      // Refused: the router gives the refusal, with exactly the headers and body it always does.
-      return null;
-    }
+    const user = authentication ?? decideAuthentication(store, request.headers.get("authorization"), now());
+    // Refused: the router gives the refusal, with exactly the headers and body it always does.
+    if (user instanceof ApiError || !mayRead(store, user, hit.owner, hit.repo, hit.scope)) return null;
+    const headers = headersFor(hit, user.scopes.join(", "));
     const response = matchesIfNoneMatch(request.headers.get("if-none-match"), hit.etag)
-      ? new Response(null, { status: 304, headers: { etag: hit.etag, vary: varyOn, ...hit.headers, "x-oauth-scopes": scopes } })
-      : new Response(hit.body, { status: 200, headers: { "content-type": jsonType, etag: hit.etag, vary: varyOn, ...hit.headers, "x-oauth-scopes": scopes } });
+      ? new Response(null, { status: 304, headers: headers.notModified })
+      : new Response(hit.body, { status: 200, headers: headers.ok });
     return { response, route: hit.route };
   };
 }

@@ -26,26 +26,42 @@ export function authenticate(store: Store, authorization: string | null, now: nu
   return holder;
 }
 
-const decided = new WeakMap<Request, TokenHolder | ApiError>();
+/** What a request's credentials come to: the token's holder, or the refusal (401). */
+export type Authentication = TokenHolder | ApiError;
 
-/**
- * `authenticate` for this request's Authorization header, decided once per request: the
- * front door (for the limits and the log line) and the route's auth chain ask the same
- * question, and the second asking costs a map lookup rather than a hash.
- */
+/** `authenticate`, with the refusal returned rather than thrown. */
+export function decideAuthentication(store: Store, authorization: string | null, now: number): Authentication {
+  try {
+    return authenticate(store, authorization, now);
+  } catch (error) {
+    if (error instanceof ApiError) return error;
+    throw error;
+  }
+}
+
+const decided = new WeakMap<Request, Authentication>();
+
+/** The front door decided this request's credentials already: the route's auth chain takes its word. */
+export function rememberAuthentication(request: Request, decision: Authentication): void {
+  decided.set(request, decision);
+}
+
+/** `authenticate` for this request's Authorization header, decided once per request. */
 export function authenticateRequest(store: Store, request: Request, now: number): TokenHolder {
   let decision = decided.get(request);
   if (decision === undefined) {
-    try {
-      decision = authenticate(store, request.headers.get("authorization"), now);
-    } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      decision = error;
-    }
+    decision = decideAuthentication(store, request.headers.get("authorization"), now);
     decided.set(request, decision);
   }
   if (decision instanceof ApiError) throw decision;
   return decision;
+}
+
+/** The whole chain past authentication, as a yes or no: the scope, then ActionRepoRead. */
+export function mayRead(store: Store, user: TokenHolder, owner: string, name: string, scope: Scope): boolean {
+  if (!hasScope(user.scopes, scope)) return false;
+  const repo = store.findRepository(owner, name);
+  return repo !== null && canReadActions(user, repo, store);
 }
 
 export function requireScope(user: TokenHolder, scope: Scope): void {

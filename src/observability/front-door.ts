@@ -17,7 +17,8 @@ import type { Logger, LogLevel } from "./logger.ts";
 import { keepRecord } from "./request-record.ts";
 import type { RequestRecord } from "./request-record.ts";
 import { requestIdFor } from "./request-id.ts";
-import { tokenHolder } from "./token-identities.ts";
+import { decideAuthentication, rememberAuthentication } from "../auth/access.ts";
+import type { Shortcut } from "../api/remembered-answers.ts";
 
 export type Handler = (request: Request) => Response | Promise<Response>;
 
@@ -73,12 +74,13 @@ export class FrontDoor {
     this.identifies = opts.logger !== null || limits !== null;
   }
 
-  wrap(inner: Handler): Handler {
-    return (request) => this.serve(inner, request);
+  /** `inner` is the router; `shortcut`, if any, may answer first (see remembered-answers.ts). */
+  wrap(inner: Handler, shortcut?: Shortcut | null): Handler {
+    return (request) => this.serve(inner, shortcut ?? null, request);
   }
 
   /** Synchronous whenever the answer is: a remembered answer never waits on a promise. */
-  private serve(inner: Handler, request: Request): Response | Promise<Response> {
+  private serve(inner: Handler, shortcut: Shortcut | null, request: Request): Response | Promise<Response> {
     const { limits } = this.opts;
     const visit: Visit = {
       request,
@@ -91,7 +93,6 @@ export class FrontDoor {
       chargedWindow: 0,
       settled: true,
     };
-    keepRecord(request, visit.record);
     this.opts.metrics.inFlight++;
     try {
       const url = request.url;
@@ -101,12 +102,23 @@ export class FrontDoor {
         visit.rejection = oversize.status === 414 ? "url_too_long" : "headers_too_large";
         return this.finish(visit, errorResponse(oversize));
       }
-      const holder = this.identifies && !operational ? tokenHolder(this.opts.store, request, this.opts.now()) : null;
+      const authentication = this.identifies && !operational
+        ? decideAuthentication(this.opts.store, request.headers.get("authorization"), this.opts.now())
+        : undefined;
+      const holder = authentication === undefined || authentication instanceof ApiError ? null : authentication;
       if (holder) visit.record.login = holder.login;
       if (limits && !operational) {
         const refused = this.admit(visit, holder);
         if (refused) return this.finish(visit, errorResponse(refused));
       }
+      const remembered = shortcut && shortcut(request, authentication);
+      if (remembered) {
+        visit.record.route = remembered.route;
+        return this.finish(visit, remembered.response);
+      }
+      // The router notes the route on the record, and its auth chain takes the front door's word.
+      keepRecord(request, visit.record);
+      if (authentication !== undefined) rememberAuthentication(request, authentication);
       const result = inner(request);
       if (!(result instanceof Promise)) return this.finish(visit, result);
       return this.awaitAnswer(visit, result);

@@ -4,7 +4,7 @@ import {
   demoAccounts, demoCollaborators, demoOrgMembers, demoRepositories, demoRunPlans, demoTokens, demoWorkflows,
 } from "./fixtures.ts";
 import type { RepoPlan, WorkflowPlan } from "./plan.ts";
-import { tokenHash } from "./token-hash.ts";
+import { hashToken as tokenHash } from "../auth/tokens.ts";
 import type { Row } from "./types.ts";
 import { workflowTriggers } from "./vocabulary.ts";
 

@@ -6,7 +6,7 @@ import { workflowRow } from "./fixture-rows.ts";
 import { demoAccounts, generatedIdStart } from "./fixtures.ts";
 import type { RepoPlan, WorkflowPlan } from "./plan.ts";
 import type { Random } from "./random.ts";
-import { tokenHash } from "./token-hash.ts";
+import { hashToken as tokenHash } from "../auth/tokens.ts";
 import { monorepoShare, type Row } from "./types.ts";
 import { workflowTriggers, type WorkflowKind } from "./vocabulary.ts";
 

@@ -101,7 +101,7 @@ export function accessQueries(db: ServiceDatabase, dataVersion?: () => number) {
   // facts (never a decision: expiry is judged against the clock on each request) are kept
   // until the data changes. Keys are token hashes, never raw tokens.
   // SQLite's NOCASE folds ASCII letters only: a key must fold exactly the same way.
-  const fold = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+  const fold = (s: string) => (/[A-Z]/.test(s) ? s.replace(/[A-Z]/g, (c) => c.toLowerCase()) : s);
   const tokens = versionedCache<TokenHolder | null>(dataVersion, 10_000);
   const repos = versionedCache<RepositoryRecord | null>(dataVersion, 10_000);
   const memberships = versionedCache<boolean>(dataVersion, 50_000);

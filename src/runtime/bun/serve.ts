@@ -20,11 +20,19 @@ export interface Listening {
   stop(): Promise<void>;
 }
 
-const peers = new WeakMap<Request, string>();
+// The request a TCP server is handing to the app right now, and that server. Requests are
+// handed over one at a time, synchronously, so the peer is looked up only when asked for
+// (for anonymous clients' limits) and only while the request is being handed over.
+let handing: Request | null = null;
+let handingServer: Server<undefined> | null = null;
 
-/** The address of the client that sent this request over TCP; null over a unix socket or in-process. */
+/**
+ * The address of the client that sent this request over TCP; null over a unix socket or
+ * in-process. Ask while the request is being handed to the app (before it first waits).
+ */
 export function peerAddress(request: Request): string | null {
-  return peers.get(request) ?? null;
+  if (request !== handing || handingServer === null) return null;
+  return handingServer.requestIP(request)?.address ?? null;
 }
 
 export async function listen(fetch: (req: Request) => Response | Promise<Response>, opts: ListenOptions, log: Log): Promise<Listening> {
@@ -39,9 +47,14 @@ export async function listen(fetch: (req: Request) => Response | Promise<Respons
   if (opts.port !== undefined) {
     const tls = opts.tls ? { cert: Bun.file(opts.tls.certFile), key: Bun.file(opts.tls.keyFile) } : undefined;
     const tcpFetch = (req: Request, server: Server<undefined>) => {
-      const peer = server.requestIP(req);
-      if (peer) peers.set(req, peer.address);
-      return fetch(req);
+      handing = req;
+      handingServer = server;
+      try {
+        return fetch(req);
+      } finally {
+        handing = null;
+        handingServer = null;
+      }
     };
     const server = Bun.serve({ hostname: opts.host, port: opts.port, fetch: tcpFetch, error, tls, idleTimeout: opts.idleTimeoutSeconds });
     servers.push(server);
