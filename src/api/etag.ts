@@ -34,6 +34,8 @@ export interface ConditionalRequestOptions {
   dataVersion?: () => number;
 }
 
+const utf8 = new TextEncoder();
+
 /** A 200 for one token is no answer for another: shared caches must key on Authorization. */
 export const varyOn = "Accept, Authorization";
 
@@ -53,7 +55,7 @@ export function conditionalRequests(opts: ConditionalRequestOptions = {}) {
         const headers: Record<string, string> = {};
         for (const name of describedBy) if (typeof set.headers[name] === "string") headers[name] = set.headers[name] as string;
         cache!.put(requestUrl(request), {
-          version: dataVersion!(), body, etag: tag, headers, route, owner: grant.owner, repo: grant.repo, scope: grant.scope,
+          version: dataVersion!(), body: utf8.encode(body), etag: tag, headers, route, owner: grant.owner, repo: grant.repo, scope: grant.scope,
         });
       }
       set.headers["etag"] = tag;

@@ -8,7 +8,8 @@ import type { Scope } from "../auth/scopes.ts";
 
 export interface CachedAnswer {
   version: number;
-  body: string;
+  /** The JSON, encoded once: a string body would be encoded again for every answer. */
+  body: Uint8Array<ArrayBuffer>;
   etag: string;
   /** Listing headers that belong to the body (Link, X-Total-Count). */
   headers: Record<string, string>;
@@ -28,7 +29,7 @@ export interface ResponseCache {
 export function responseCache(maxBytes: number): ResponseCache {
   const entries = new Map<string, CachedAnswer>();
   let bytes = 0;
-  const sizeOf = (key: string, a: CachedAnswer) => key.length + a.body.length + 200;
+  const sizeOf = (key: string, a: CachedAnswer) => key.length + a.body.byteLength + 200;
   const drop = (key: string) => {
     const old = entries.get(key);
     if (old) {
