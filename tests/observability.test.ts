@@ -164,14 +164,22 @@ describe("one log line per request", () => {
     }
   });
 
-  test("request lines are written together once the burst of work is done", async () => {
+  test("request lines are written together, within the flush interval or when asked", async () => {
     const chunks: string[] = [];
-    const sink = streamSink({ write: (c: string) => chunks.push(c) });
+    const sink = streamSink({ write: (c: string) => chunks.push(c) }, 20);
     sink.write("a");
     sink.write("b");
-    expect(chunks).toEqual([]);
     await new Promise((r) => setImmediate(r));
+    expect(chunks).toEqual([]);
+    await Bun.sleep(40);
     expect(chunks).toEqual(["a\nb\n"]);
+    sink.write("c");
+    sink.flush();
+    expect(chunks).toEqual(["a\nb\n", "c\n"]);
+    // 64 KiB waiting are written at once.
+    const long = "x".repeat(1024);
+    for (let i = 0; i < 64; i++) sink.write(long);
+    expect(chunks.length).toBe(3);
   });
 });
 
