@@ -156,7 +156,7 @@ describe("one log line per request", () => {
       { method: "GET", route: "/x", status: 200, duration_ms: Number.NaN, request_id: "r", login: "ünïcödé", limited: undefined },
     ];
     for (const line of cases) {
-      logger.request("info", line);
+      logger.request("info", line.method, line.route, line.status, line.duration_ms, line.request_id, line.login, line.limited ?? null);
       logger.at("info", "request", { ...line });
       const [fast, general] = lines.splice(0).map((l) => l.replace(/^\{"time":"[^"]+"/, ""));
       expect(fast).toBe(general!);

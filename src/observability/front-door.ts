@@ -22,11 +22,10 @@ import type { Shortcut } from "../api/remembered-answers.ts";
 
 export type Handler = (request: Request) => Response | Promise<Response>;
 
-/** One request on its way through the front door. */
-interface Visit {
+/** One request on its way through the front door; it is also the request's record. */
+interface Visit extends RequestRecord {
   request: Request;
   startedAt: number;
-  record: RequestRecord;
   /** A probe or a scrape: never limited, logged at debug. */
   operational: boolean;
   rejection: RejectionReason | null;
@@ -83,9 +82,11 @@ export class FrontDoor {
   private serve(inner: Handler, shortcut: Shortcut | null, request: Request): Response | Promise<Response> {
     const { limits } = this.opts;
     const visit: Visit = {
+      id: requestIdFor(request.headers.get("x-request-id")),
+      route: null,
+      login: null,
       request,
       startedAt: performance.now(),
-      record: { id: requestIdFor(request.headers.get("x-request-id")), route: null, login: null },
       operational: false,
       rejection: null,
       ledgers: null,
@@ -106,18 +107,18 @@ export class FrontDoor {
         ? decideAuthentication(this.opts.store, request.headers.get("authorization"), this.opts.now())
         : undefined;
       const holder = authentication === undefined || authentication instanceof ApiError ? null : authentication;
-      if (holder) visit.record.login = holder.login;
+      if (holder) visit.login = holder.login;
       if (limits && !operational) {
         const refused = this.admit(visit, holder);
         if (refused) return this.finish(visit, errorResponse(refused));
       }
       const remembered = shortcut && shortcut(request, authentication);
       if (remembered) {
-        visit.record.route = remembered.route;
+        visit.route = remembered.route;
         return this.finish(visit, remembered.response);
       }
       // The router notes the route on the record, and its auth chain takes the front door's word.
-      keepRecord(request, visit.record);
+      keepRecord(request, visit);
       if (authentication !== undefined) rememberAuthentication(request, authentication);
       const result = inner(request);
       if (!(result instanceof Promise)) return this.finish(visit, result);
@@ -147,7 +148,7 @@ export class FrontDoor {
     if (refusal) {
       visit.rejection = refusal;
       const retryAfter = refusal === "burst" ? Math.ceil((ledger.minuteEndsAt - now) / 1000) : 1;
-      return refusalError(refusal, holder ? { userId: holder.userId } : { addressKey: key }, visit.record.id, retryAfter);
+      return refusalError(refusal, holder ? { userId: holder.userId } : { addressKey: key }, visit.id, retryAfter);
     }
     visit.chargedWindow = ledger.hourEndsAt;
     visit.settled = false;
@@ -174,35 +175,27 @@ export class FrontDoor {
   }
 
   private failed(visit: Visit, error: unknown): Response {
-    this.opts.logger?.log("internal_error", { request_id: visit.record.id, route: visit.record.route, error: String((error as Error)?.stack ?? error) });
+    this.opts.logger?.log("internal_error", { request_id: visit.id, route: visit.route, error: String((error as Error)?.stack ?? error) });
     return this.finish(visit, errorResponse(new ApiError("internal", "Internal error")));
   }
 
   /** The answer is known: settle the ledger, add the headers, count, time and log it. */
   private finish(visit: Visit, answer: Response): Response {
     const { metrics, logger } = this.opts;
-    const { ledgers, ledger, record, rejection } = visit;
+    const { ledgers, ledger, rejection } = visit;
     if (!visit.settled && ledgers && ledger) {
       visit.settled = true;
       ledgers.settle(ledger, answer.status, visit.chargedWindow);
     }
-    const response = this.withHeaders(answer, record.id, ledgers, ledger);
+    const response = this.withHeaders(answer, visit.id, ledgers, ledger);
     const seconds = (performance.now() - visit.startedAt) / 1000;
     metrics.inFlight--;
-    metrics.observe(record.route ?? unmatchedRoute, response.status, seconds);
+    metrics.observe(visit.route ?? unmatchedRoute, response.status, seconds);
     if (rejection) metrics.rejected(rejection);
     if (logger) {
       const level: LogLevel = response.status >= 500 ? "warn" : visit.operational ? "debug" : "info";
       if (logger.wants(level)) {
-        logger.request(level, {
-          method: visit.request.method,
-          route: record.route,
-          status: response.status,
-          duration_ms: Math.round(seconds * 1e6) / 1000,
-          request_id: record.id,
-          login: record.login,
-          limited: rejection ?? undefined,
-        });
+        logger.request(level, visit.request.method, visit.route, response.status, Math.round(seconds * 1e6) / 1000, visit.id, visit.login, rejection);
       }
     }
     return response;

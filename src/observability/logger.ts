@@ -35,8 +35,14 @@ export interface Logger {
   log: Log;
   /** Log at an explicit level. */
   at(level: LogLevel, event: string, fields?: LogFields): void;
-  /** The line of one answered request: the same line as `at(level, "request", fields)`, made without an intermediate object. */
-  request(level: LogLevel, fields: RequestLine): void;
+  /**
+   * The line of one answered request: the same line as `at(level, "request", fields)` with
+   * the fields of a RequestLine, made without an intermediate object (one per request).
+   */
+  request(
+    level: LogLevel, method: string, route: string | null, status: number, durationMs: number,
+    requestId: string, login: string | null, limited: string | null,
+  ): void;
   wants(level: LogLevel): boolean;
   flush(): void;
 }
@@ -70,10 +76,14 @@ export function createLogger({ level, format, sink }: LoggerOptions): Logger {
   return {
     log: (event, fields) => at(levelOfEvent(event), event, fields),
     at,
-    request(lvl, fields) {
+    request(lvl, method, route, status, durationMs, requestId, login, limited) {
       if (rank[lvl] < threshold) return;
-      if (format === "json") sink.write(jsonRequestLine(time(), lvl, fields));
-      else at(lvl, "request", fields as unknown as LogFields);
+      if (format === "json") sink.write(jsonRequestLine(time(), lvl, method, route, status, durationMs, requestId, login, limited));
+      else {
+        const fields: RequestLine = { method, route, status, duration_ms: durationMs, request_id: requestId, login };
+        if (limited !== null) fields.limited = limited;
+        at(lvl, "request", fields as unknown as LogFields);
+      }
     },
     wants: (lvl) => rank[lvl] >= threshold,
     flush: () => sink.flush(),
@@ -86,11 +96,14 @@ function jsonLine(time: string, level: LogLevel, event: string, fields: LogField
 
 const json = (value: string | null) => (value === null ? "null" : JSON.stringify(value));
 
-/** jsonLine(time, level, "request", fields), key for key. */
-function jsonRequestLine(time: string, level: LogLevel, f: RequestLine): string {
-  const duration = Number.isFinite(f.duration_ms) ? String(f.duration_ms) : "null";
-  let line = `{"time":"${time}","level":"${level}","event":"request","method":${json(f.method)},"route":${json(f.route)},"status":${f.status},"duration_ms":${duration},"request_id":${json(f.request_id)},"login":${json(f.login)}`;
-  if (f.limited !== undefined) line += `,"limited":${json(f.limited)}`;
+/** jsonLine(time, level, "request", fields) for a RequestLine's fields, key for key. */
+function jsonRequestLine(
+  time: string, level: LogLevel, method: string, route: string | null, status: number, durationMs: number,
+  requestId: string, login: string | null, limited: string | null,
+): string {
+  const duration = Number.isFinite(durationMs) ? String(durationMs) : "null";
+  let line = `{"time":"${time}","level":"${level}","event":"request","method":${json(method)},"route":${json(route)},"status":${status},"duration_ms":${duration},"request_id":${json(requestId)},"login":${json(login)}`;
+  if (limited !== null) line += `,"limited":${json(limited)}`;
   return line + "}";
 }
 
