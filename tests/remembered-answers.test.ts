@@ -3,11 +3,13 @@
 // repository state, conditional or not. Each answer of an app that remembers is compared with
 // the answer of an app that remembers nothing, over the same database.
 import { beforeAll, describe, expect, test } from "bun:test";
+import { gunzipSync } from "node:zlib";
 import { createApp, fetchHandler } from "../src/app.ts";
 import { createStore } from "../src/store/index.ts";
 import { openDatabaseFile } from "../src/runtime/bun/database.ts";
 import { embeddedDocsAssets } from "../src/runtime/bun/embedded.ts";
 import { demoTokens } from "../src/seed/fixtures.ts";
+import { acceptsGzip } from "../src/api/encoding.ts";
 import { oracle, seededDatabase } from "./support/db.ts";
 
 type Handle = (request: Request) => Response | Promise<Response>;
@@ -45,10 +47,12 @@ beforeAll(async () => {
   sql.close();
 });
 
-/** What a client can observe of an answer, apart from what differs on every request. */
+/** What a client can observe of an answer, apart from what differs on every request (a gzip body decoded). */
 async function observed(response: Response) {
   const headers = [...response.headers.entries()].filter(([name]) => name !== "x-request-id" && name !== "date").sort();
-  return { status: response.status, headers, body: await response.text() };
+  const bytes = await response.bytes();
+  const body = response.headers.get("content-encoding") === "gzip" ? gunzipSync(bytes).toString("utf8") : new TextDecoder().decode(bytes);
+  return { status: response.status, headers, body };
 }
 
 const get = (handle: Handle, url: string, headers: Record<string, string>) =>
@@ -57,7 +61,39 @@ const get = (handle: Handle, url: string, headers: Record<string, string>) =>
 const credentials: [string, Record<string, string>][] = [
   ["no token", {}],
   ...demoTokens.map((t): [string, Record<string, string>] => [t.token, { authorization: `token ${t.token}` }]),
+  // As gh sends it: large answers come back gzip-encoded.
+  ["demo_alice_repo, gzip", { authorization: "token demo_alice_repo", "accept-encoding": "gzip" }],
+  ["demo_bob_read, gzip refused", { authorization: "token demo_bob_read", "accept-encoding": "gzip;q=0, identity" }],
 ];
+
+describe("gzip", () => {
+  test("Accept-Encoding is read as HTTP says: names, q-values, wildcards", () => {
+    for (const yes of ["gzip", "GZIP", "deflate, gzip", "gzip;q=0.5", "x-gzip", "*", "br;q=1, *;q=0.1", "gzip, deflate, br"]) expect(acceptsGzip(yes), yes).toBe(true);
+    for (const no of [null, "", "identity", "br", "gzip;q=0", "gzip; q=0.000, br", "deflate"]) expect(acceptsGzip(no), String(no)).toBe(false);
+  });
+
+  test("a large answer is gzip-encoded for a client that accepts it, and decodes to the same JSON", async () => {
+    const url = urls[4]!;
+    const headers = { authorization: "token demo_alice_repo" };
+    for (const handle of [forgetful, remembering, remembering]) {
+      const plain = await get(handle, url, headers);
+      const zipped = await get(handle, url, { ...headers, "accept-encoding": "gzip" });
+      expect(zipped.headers.get("content-encoding")).toBe("gzip");
+      expect(plain.headers.get("content-encoding")).toBeNull();
+      expect(zipped.headers.get("etag")).toBe(plain.headers.get("etag"));
+      expect(plain.headers.get("vary")).toContain("Accept-Encoding");
+      const bytes = await zipped.bytes();
+      const text = await plain.text();
+      expect(bytes.byteLength).toBeLessThan(text.length / 4);
+      expect(gunzipSync(bytes).toString("utf8")).toBe(text);
+    }
+    // Small answers (one run of /api/v1, under 1 KB) are not worth it.
+    const small = await get(remembering, urls[2]!, { ...headers, "accept-encoding": "gzip" });
+    expect(small.status).toBe(200);
+    expect((await small.clone().text()).length).toBeLessThan(1024);
+    expect(small.headers.get("content-encoding")).toBeNull();
+  });
+});
 
 describe("remembered answers", () => {
   test("are the router's answers, byte for byte, for every route, token and repository", async () => {
@@ -79,8 +115,10 @@ describe("remembered answers", () => {
         }
       }
     }
-    // The comparison is only worth something if many answers were remembered ones.
+    // The comparison is only worth something if many answers were remembered ones, gzipped ones among them.
     expect(remembered).toBeGreaterThan(200);
+    const listing = await get(remembering, urls[4]!, { authorization: "token demo_alice_repo", "accept-encoding": "gzip" });
+    expect(listing.headers.get("content-encoding")).toBe("gzip");
   });
 
   test("a HEAD or another method is never answered from memory", async () => {

@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { Elysia } from "elysia";
 import { grantOf } from "../auth/plugin.ts";
 import { requestUrl } from "./context.ts";
+import { acceptsGzip, gzip, gzipFromBytes } from "./encoding.ts";
 import type { ResponseCache } from "./response-cache.ts";
 import { jsonType } from "./respond.ts";
 
@@ -14,7 +15,7 @@ const describedBy = ["link", "x-total-count"] as const;
 export function entityTag(body: string, headers: Record<string, unknown>): string {
   const hash = createHash("sha1").update(body);
   for (const name of describedBy) if (typeof headers[name] === "string") hash.update(`\n${name}:${headers[name]}`);
-  // Weak: the same JSON may travel gzip-encoded or not.
+  // Weak: the same JSON travels gzip-encoded or not (see encoding.ts).
   return `W/"${hash.digest("hex")}"`;
 }
 
@@ -36,8 +37,11 @@ export interface ConditionalRequestOptions {
 
 const utf8 = new TextEncoder();
 
-/** A 200 for one token is no answer for another: shared caches must key on Authorization. */
-export const varyOn = "Accept, Authorization";
+/**
+ * A 200 for one token is no answer for another: shared caches must key on Authorization;
+ * and large answers are gzip-encoded for clients that accept it.
+ */
+export const varyOn = "Accept, Accept-Encoding, Authorization";
 
 export function conditionalRequests(opts: ConditionalRequestOptions = {}) {
   const { cache, dataVersion } = opts;
@@ -48,6 +52,8 @@ export function conditionalRequests(opts: ConditionalRequestOptions = {}) {
       if (set.status !== undefined && set.status !== 200) return;
       const body = JSON.stringify(responseValue);
       const tag = entityTag(body, set.headers);
+      const bytes = utf8.encode(body);
+      const gzipped = bytes.byteLength >= gzipFromBytes && acceptsGzip(request.headers.get("accept-encoding")) ? gzip(bytes) : undefined;
       // Only the API surfaces' answers, each filed with the access it needs, under the version
       // the request began at: an answer is never filed under data newer than it was read from.
       const grant = cache && dataVersion && request.method === "GET" ? grantOf(request) : undefined;
@@ -55,12 +61,13 @@ export function conditionalRequests(opts: ConditionalRequestOptions = {}) {
         const headers: Record<string, string> = {};
         for (const name of describedBy) if (typeof set.headers[name] === "string") headers[name] = set.headers[name] as string;
         cache!.put(requestUrl(request), {
-          version: dataVersion!(), body: utf8.encode(body), etag: tag, headers, route, owner: grant.owner, repo: grant.repo, scope: grant.scope,
+          version: dataVersion!(), body: bytes, gzipped, etag: tag, headers, route, owner: grant.owner, repo: grant.repo, scope: grant.scope,
         });
       }
       set.headers["etag"] = tag;
       set.headers["vary"] = varyOn;
       if (matchesIfNoneMatch(request.headers.get("if-none-match"), tag)) return new Response(null, { status: 304 });
-      return new Response(body, { status: 200, headers: { "content-type": jsonType } });
+      if (gzipped) return new Response(gzipped, { status: 200, headers: { "content-type": jsonType, "content-encoding": "gzip" } });
+      return new Response(bytes, { status: 200, headers: { "content-type": jsonType } });
     });
 }

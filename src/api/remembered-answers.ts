@@ -9,6 +9,7 @@ import { decideAuthentication, mayRead } from "../auth/access.ts";
 import type { Authentication } from "../auth/access.ts";
 import type { Store } from "../store/index.ts";
 import { requestUrl } from "./context.ts";
+import { acceptsGzip, gzip, gzipFromBytes } from "./encoding.ts";
 import { matchesIfNoneMatch, varyOn } from "./etag.ts";
 import type { CachedAnswer, ResponseCache } from "./response-cache.ts";
 import { jsonType } from "./respond.ts";
@@ -23,6 +24,7 @@ export interface Shortcut {
 
 interface Prepared {
   ok: Headers;
+  okGzipped: Headers;
   notModified: Headers;
 }
 
@@ -38,6 +40,7 @@ export function rememberedAnswers(store: Store, cache: ResponseCache, now: () =>
     if (headers === undefined) {
       headers = {
         ok: new Headers({ "content-type": jsonType, etag: hit.etag, vary: varyOn, ...hit.headers, "x-oauth-scopes": scopes }),
+        okGzipped: new Headers({ "content-type": jsonType, "content-encoding": "gzip", etag: hit.etag, vary: varyOn, ...hit.headers, "x-oauth-scopes": scopes }),
         notModified: new Headers({ etag: hit.etag, vary: varyOn, ...hit.headers, "x-oauth-scopes": scopes }),
       };
       byScopes.set(scopes, headers);
@@ -52,9 +55,12 @@ export function rememberedAnswers(store: Store, cache: ResponseCache, now: () =>
     // Refused: the router gives the refusal, with exactly the headers and body it always does.
     if (user instanceof ApiError || !mayRead(store, user, hit.owner, hit.repo, hit.scope)) return null;
     const headers = headersFor(hit, user.scopes.join(", "));
-    const response = matchesIfNoneMatch(request.headers.get("if-none-match"), hit.etag)
-      ? new Response(null, { status: 304, headers: headers.notModified })
-      : new Response(hit.body, { status: 200, headers: headers.ok });
+    let response: Response;
+    if (matchesIfNoneMatch(request.headers.get("if-none-match"), hit.etag)) response = new Response(null, { status: 304, headers: headers.notModified });
+    else if (hit.body.byteLength >= gzipFromBytes && acceptsGzip(request.headers.get("accept-encoding"))) {
+      hit.gzipped ??= gzip(hit.body);
+      response = new Response(hit.gzipped, { status: 200, headers: headers.okGzipped });
+    } else response = new Response(hit.body, { status: 200, headers: headers.ok });
     return { response, route: hit.route };
   };
 }

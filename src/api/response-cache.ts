@@ -10,6 +10,8 @@ export interface CachedAnswer {
   version: number;
   /** The JSON, encoded once: a string body would be encoded again for every answer. */
   body: Uint8Array<ArrayBuffer>;
+  /** The same, gzip-encoded: made the first time a client that accepts gzip asks (large answers only). */
+  gzipped?: Uint8Array<ArrayBuffer>;
   etag: string;
   /** Listing headers that belong to the body (Link, X-Total-Count). */
   headers: Record<string, string>;
@@ -29,7 +31,9 @@ export interface ResponseCache {
 export function responseCache(maxBytes: number): ResponseCache {
   const entries = new Map<string, CachedAnswer>();
   let bytes = 0;
-  const sizeOf = (key: string, a: CachedAnswer) => key.length + a.body.byteLength + 200;
+  // The body, and room for its gzip copy (a tenth to a fifth of it), whether made yet or not:
+  // an entry's size must not change while it is in the cache.
+  const sizeOf = (key: string, a: CachedAnswer) => key.length + a.body.byteLength * 1.25 + 200;
   const drop = (key: string) => {
     const old = entries.get(key);
     if (old) {
