@@ -69,13 +69,13 @@ if (!existsSync(dataset)) {
 } else step(`reusing ${dataset}`);
 
 // 2. The service.
-async function startService(dbFile: string) {
+async function startService(dbFile: string, name: string, extra: string[] = []) {
   const t0 = performance.now();
   // Its log goes to a file, as it would in production: read back by a process of its own, the
   // lines would take CPU from the load generator on a small machine, which the ceiling is spared.
-  const logFile = join(work, "service.log");
+  const logFile = join(work, `${name}.log`);
   rmSync(logFile, { force: true });
-  const proc = Bun.spawn([exe, "serve", "--db", dbFile, "--port", "0", ...unlimited], { stdout: Bun.file(logFile), stderr: "inherit" });
+  const proc = Bun.spawn([exe, "serve", "--db", dbFile, "--port", "0", ...unlimited, ...extra], { stdout: Bun.file(logFile), stderr: "inherit" });
   let line: string | undefined;
   while (!(line = (existsSync(logFile) ? readFileSync(logFile, "utf8") : "").split("\n").find((l) => l.includes('"event":"started"')))) {
     if (proc.exitCode !== null) throw new Error(`service exited (${proc.exitCode})`);
@@ -107,9 +107,15 @@ async function startupMs(dbFile: string): Promise<number> {
   return samples.sort((a, b) => a - b)[3]!;
 }
 
-const service = await startService(dataset);
-// Whatever happens below, the service does not outlive the bench.
-process.once("exit", () => service.proc.kill());
+const service = await startService(dataset, "service");
+// The same service remembering no answer: what every request costs when the data changes
+// between any two of them (a busy forge, followed by the sync, can commit many times a second).
+const uncached = await startService(dataset, "service-uncached", ["--response-cache-mb", "0"]);
+// Whatever happens below, the services do not outlive the bench.
+process.once("exit", () => {
+  service.proc.kill();
+  uncached.proc.kill();
+});
 step(`service at ${service.url}`);
 
 // 3. Workloads, and the bytes the service answers for each (the ceiling serves those).
@@ -186,8 +192,8 @@ function combined(results: LoadResult[]): LoadResult {
   };
 }
 type Row = {
-  name: string; ceiling: LoadResult; service: LoadResult; postgres: LoadResult | null;
-  ratio: number; overPostgres: number;
+  name: string; ceiling: LoadResult; service: LoadResult; uncached: LoadResult; postgres: LoadResult | null;
+  ratio: number; overPostgres: number; uncachedRatio: number; uncachedOverPostgres: number;
   /** How many times PostgreSQL the ceiling itself is: no Bun service can beat PostgreSQL by more. */
   ceilingOverPostgres: number;
 };
@@ -200,17 +206,22 @@ for (const w of workloads) {
   step(`load: ${w.name}`);
   const c: LoadResult[] = [];
   const s: LoadResult[] = [];
+  const u: LoadResult[] = [];
   const p: LoadResult[] = [];
   for (let round = 0; round < rounds; round++) {
     c.push(await wrk(`http://127.0.0.1:${ceiling.port}`, requests, load));
     s.push(await wrk(service.url, requests, load));
+    u.push(await wrk(uncached.url, requests, load));
     if (postgres) p.push(await wrk(postgres.url, requests, load));
   }
   rows.push({
     name: w.name,
     ceiling: combined(c),
     service: combined(s),
+    uncached: combined(u),
     postgres: postgres ? combined(p) : null,
+    uncachedRatio: median(u.map((r, i) => r.rps / c[i]!.rps)),
+    uncachedOverPostgres: postgres ? median(u.map((r, i) => r.rps / p[i]!.rps)) : NaN,
     ratio: median(s.map((r, i) => r.rps / c[i]!.rps)),
     overPostgres: postgres ? median(s.map((r, i) => r.rps / p[i]!.rps)) : NaN,
     ceilingOverPostgres: postgres ? median(c.map((r, i) => r.rps / p[i]!.rps)) : NaN,
@@ -219,7 +230,8 @@ for (const w of workloads) {
 // readFileSync: /proc files report size 0, which Bun.file takes at its word.
 const peakKb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${service.proc.pid}/status`, "utf8"))?.[1] ?? NaN);
 service.proc.kill();
-await service.proc.exited;
+uncached.proc.kill();
+await Promise.all([service.proc.exited, uncached.proc.exited]);
 ceiling.stop(true);
 await postgres?.close();
 const startup = await startupMs(dataset);
@@ -231,9 +243,17 @@ const lines = [
   `wrk: ${load.threads} threads, ${load.connections} connections; per workload ${rounds} rounds of ${load.seconds} s on each target in turn; every request as gh sends it (a token, Accept-Encoding: gzip).`,
   "Ratios are medians of the rounds' ratios; req/s and p50 are the median round's, p99 the worst round's.",
   "",
+  "The service as it runs (answers remembered while the data is unchanged):",
+  "",
   "| workload | service req/s | ceiling req/s | ratio | p50 ms | p99 ms | ceiling p99 ms | PostgreSQL req/s | × PostgreSQL | ceiling × PostgreSQL | errors |",
   "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ...rows.map((r) => `| ${r.name} | ${f(r.service.rps)} | ${f(r.ceiling.rps)} | ${f(r.ratio, 2)} | ${f(r.service.p50ms, 2)} | ${f(r.service.p99ms, 2)} | ${f(r.ceiling.p99ms, 2)} | ${r.postgres ? f(r.postgres.rps) : "—"} | ${r.postgres ? f(r.overPostgres, 1) : "—"} | ${r.postgres ? f(r.ceilingOverPostgres, 1) : "—"} | ${r.service.errors} |`),
+  "",
+  "The same service with --response-cache-mb 0, every answer recomputed (as when the data changes between any two requests):",
+  "",
+  "| workload | req/s | ratio to ceiling | p50 ms | p99 ms | × PostgreSQL | errors |",
+  "|---|---:|---:|---:|---:|---:|---:|",
+  ...rows.map((r) => `| ${r.name} | ${f(r.uncached.rps)} | ${f(r.uncachedRatio, 2)} | ${f(r.uncached.p50ms, 2)} | ${f(r.uncached.p99ms, 2)} | ${r.postgres ? f(r.uncachedOverPostgres, 1) : "—"} | ${r.uncached.errors} |`),
   "",
   `Peak memory of the service (VmHWM): ${f(peakKb / 1024)} MB. Start-up, spawn to first 200 on a runs page (median of 7): ${f(startup, 1)} ms.`,
 ];

@@ -14,6 +14,7 @@ export const serveCommand: CommandSpec = {
     "public-url": { type: "string", env: "ACTIONS_RUNS_PUBLIC_URL", placeholder: "URL", description: "Base of the absolute URLs in responses (default: the request's own origin)" },
     "sync-from": { type: "string", env: "ACTIONS_RUNS_SYNC_FROM", placeholder: "URL", description: "Keep --db live by following this forge PostgreSQL database" },
     "shutdown-grace": { type: "integer", env: "ACTIONS_RUNS_SHUTDOWN_GRACE", placeholder: "SECONDS", default: 10, min: 0, max: 3600, description: "On SIGTERM/SIGINT, time allowed for in-flight requests" },
+    "response-cache-mb": { type: "integer", env: "ACTIONS_RUNS_RESPONSE_CACHE_MB", placeholder: "MIB", default: 64, min: 0, max: 65_536, description: "Memory for remembered answers, kept while the data is unchanged (0: every answer recomputed)" },
     "log-level": { type: "string", env: "ACTIONS_RUNS_LOG_LEVEL", placeholder: "LEVEL", default: "info", description: "debug, info, warn or error (one line per request at info)" },
     "log-format": { type: "string", env: "ACTIONS_RUNS_LOG_FORMAT", placeholder: "FORMAT", default: "auto", description: "json, text, or auto: text on a terminal, JSON otherwise" },
     "rate-limit": { type: "integer", env: "ACTIONS_RUNS_RATE_LIMIT", placeholder: "N", default: 5000, min: 0, max: 1_000_000_000, description: "Requests per token per hour (0: no hourly limit)" },

@@ -60,6 +60,7 @@ export async function serve(opts: ParsedOptions): Promise<number> {
     }),
     operations: { logger, limits, clientAddress: peerAddress, database: opened.db, syncStatus: sync ? () => sync.status() : undefined },
     readiness: sync ? () => readiness(sync.status()) : undefined,
+    responseCacheBytes: (opts["response-cache-mb"] as number) * 1024 * 1024,
   });
   app.compile();
 
