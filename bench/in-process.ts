@@ -1,0 +1,71 @@
+// Per-request cost inside the process, without HTTP: the served stack (front door with its
+// limits and a log line, remembered answers, router) called as the server calls it. Each
+// sample makes a fresh Request, as the server would; the cost of making the Request alone
+// is measured the same way and subtracted. Best of several rounds.
+//
+//   bun bench/in-process.ts [--db .bench/runs-1000x1000000.sqlite]
+import { parseArgs } from "node:util";
+import { createApp, fetchHandler } from "../src/app.ts";
+import { limitsFromOptions } from "../src/limits/from-options.ts";
+import { streamSink } from "../src/observability/log-sink.ts";
+import { createLogger } from "../src/observability/logger.ts";
+import { openDatabaseFile } from "../src/runtime/bun/database.ts";
+import { embeddedDocsAssets } from "../src/runtime/bun/embedded.ts";
+import { createStore } from "../src/store/index.ts";
+
+const { values: args } = parseArgs({ options: { db: { type: "string", default: ".bench/runs-1000x1000000.sqlite" } } });
+const opened = openDatabaseFile(args.db!);
+const run = (opened.sqlite.query("SELECT id FROM workflow_runs WHERE repo_id = 1000 ORDER BY created_at DESC LIMIT 1").get() as { id: number } | null)?.id;
+if (run === undefined) throw new Error(`${args.db} has no hooli/monorepo (repository 1000): seed it with npm run bench first`);
+
+const limits = limitsFromOptions({ "rate-limit": 0, "rate-limit-anonymous": 0, "rate-limit-per-minute": 0, "max-concurrent": 100000, "request-timeout": 10, "max-url-bytes": 8192, "max-header-bytes": 8192 } as never);
+const served = (responseCacheBytes: number) => fetchHandler(createApp({
+  store: createStore(opened.db, { dataVersion: opened.dataVersion }),
+  now: Date.now,
+  docsAssets: embeddedDocsAssets,
+  logError: (e) => console.error(e),
+  responseCacheBytes,
+  operations: {
+    logger: createLogger({ level: "info", format: "json", sink: streamSink(Bun.file("/dev/null").writer() as never) }),
+    limits,
+    clientAddress: () => "127.0.0.1",
+  },
+}));
+
+const base = "http://127.0.0.1:8080/api/v3/repos/hooli/monorepo/actions/runs";
+const client = { authorization: "token demo_alice_repo", "accept-encoding": "gzip", "user-agent": "GitHub CLI 2.23.0" };
+
+async function perRequest(handle: (r: Request) => Response | Promise<Response>, url: string, headers: Record<string, string>, n: number): Promise<number> {
+  const once = async () => void (await (await handle(new Request(url, { headers }))).arrayBuffer());
+  const make = () => void new Request(url, { headers });
+  for (let i = 0; i < Math.min(n, 500); i++) await once();
+  let best = Infinity;
+  let making = Infinity;
+  for (let round = 0; round < 5; round++) {
+    let t0 = performance.now();
+    for (let i = 0; i < n; i++) make();
+    making = Math.min(making, (performance.now() - t0) / n);
+    t0 = performance.now();
+    for (let i = 0; i < n; i++) await once();
+    best = Math.min(best, (performance.now() - t0) / n);
+  }
+  return (best - making) * 1000;
+}
+
+const remembering = served(64 * 1024 * 1024);
+const computing = served(0);
+const etag = (await remembering(new Request(`${base}/${run}`, { headers: client }))).headers.get("etag")!;
+const rows: [string, string, Record<string, string>, number][] = [
+  ["one run, 304 (the gh run watch poll)", `${base}/${run}`, { ...client, "if-none-match": etag }, 100_000],
+  ["one run", `${base}/${run}`, client, 20_000],
+  ["one run's jobs", `${base}/${run}/jobs`, client, 20_000],
+  ["monorepo runs page", base, client, 2_000],
+  ["monorepo page 5,000", `${base}?page=5000`, client, 500],
+];
+console.log("| request | remembered µs | computed µs |");
+console.log("|---|---:|---:|");
+for (const [name, url, headers, n] of rows) {
+  const hit = await perRequest(remembering, url, headers, n);
+  const miss = await perRequest(computing, url, headers, Math.max(200, Math.round(n / 20)));
+  console.log(`| ${name} | ${hit.toFixed(1)} | ${miss.toFixed(1)} |`);
+}
