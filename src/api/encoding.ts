@@ -9,7 +9,7 @@ export const gzipFromBytes = 1024;
 /** Does Accept-Encoding allow gzip (`gzip`, `x-gzip` or `*`, with a q-value above 0)? */
 export function acceptsGzip(header: string | null): boolean {
   if (header === null || header === "") return false;
-  if (header === "gzip" || header === "gzip, deflate" || header === "gzip, deflate, br") return true;
+  if (header === "gzip") return true; // what gh sends
   for (const part of header.split(",")) {
     const [name = "", ...params] = part.split(";").map((s) => s.trim().toLowerCase());
     if (name !== "gzip" && name !== "x-gzip" && name !== "*") continue;

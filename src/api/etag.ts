@@ -53,7 +53,9 @@ export function conditionalRequests(opts: ConditionalRequestOptions = {}) {
       const body = JSON.stringify(responseValue);
       const tag = entityTag(body, set.headers);
       const bytes = utf8.encode(body);
-      const gzipped = bytes.byteLength >= gzipFromBytes && acceptsGzip(request.headers.get("accept-encoding")) ? gzip(bytes) : undefined;
+      const notModified = matchesIfNoneMatch(request.headers.get("if-none-match"), tag);
+      // Encoded only for an answer that travels; a remembered one is encoded when first asked for.
+      const gzipped = !notModified && bytes.byteLength >= gzipFromBytes && acceptsGzip(request.headers.get("accept-encoding")) ? gzip(bytes) : undefined;
       // Only the API surfaces' answers, each filed with the access it needs, under the version
       // the request began at: an answer is never filed under data newer than it was read from.
       const grant = cache && dataVersion && request.method === "GET" ? grantOf(request) : undefined;
@@ -66,7 +68,7 @@ export function conditionalRequests(opts: ConditionalRequestOptions = {}) {
       }
       set.headers["etag"] = tag;
       set.headers["vary"] = varyOn;
-      if (matchesIfNoneMatch(request.headers.get("if-none-match"), tag)) return new Response(null, { status: 304 });
+      if (notModified) return new Response(null, { status: 304 });
       if (gzipped) return new Response(gzipped, { status: 200, headers: { "content-type": jsonType, "content-encoding": "gzip" } });
       return new Response(bytes, { status: 200, headers: { "content-type": jsonType } });
     });

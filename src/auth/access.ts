@@ -13,30 +13,19 @@ export interface Access {
   repo: RepositoryRecord;
 }
 
-/** The token's owner, if the Authorization header carries a valid token; else a 401. */
-export function authenticate(store: Store, authorization: string | null, now: number): TokenHolder {
+/** What a request's credentials come to: the token's holder, or the refusal (401). */
+export type Authentication = TokenHolder | ApiError;
+
+/** The token's owner, if the Authorization header carries a valid token; else the 401, returned. */
+export function decideAuthentication(store: Store, authorization: string | null, now: number): Authentication {
   const raw = tokenFromAuthorization(authorization);
-  if (raw === null) throw new ApiError("unauthorized", "Requires authentication");
+  if (raw === null) return new ApiError("unauthorized", "Requires authentication");
   const holder = raw === undefined ? null : store.findTokenByHash(hashToken(raw));
   const valid = holder !== null
     && holder.revokedAt === null
     && (holder.expiresAt === null || holder.expiresAt > now)
     && holder.suspendedAt === null;
-  if (!valid) throw new ApiError("unauthorized", "Bad credentials");
-  return holder;
-}
-
-/** What a request's credentials come to: the token's holder, or the refusal (401). */
-export type Authentication = TokenHolder | ApiError;
-
-/** `authenticate`, with the refusal returned rather than thrown. */
-export function decideAuthentication(store: Store, authorization: string | null, now: number): Authentication {
-  try {
-    return authenticate(store, authorization, now);
-  } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
+  return valid ? holder : new ApiError("unauthorized", "Bad credentials");
 }
 
 const decided = new WeakMap<Request, Authentication>();
@@ -46,22 +35,23 @@ export function rememberAuthentication(request: Request, decision: Authenticatio
   decided.set(request, decision);
 }
 
-/** `authenticate` for this request's Authorization header, decided once per request. */
+/** The token's owner for this request's Authorization header, else the 401 thrown; decided once per request. */
 export function authenticateRequest(store: Store, request: Request, now: number): TokenHolder {
   let decision = decided.get(request);
-  if (decision === undefined) {
-    decision = decideAuthentication(store, request.headers.get("authorization"), now);
-    decided.set(request, decision);
-  }
+  if (decision === undefined) decided.set(request, (decision = decideAuthentication(store, request.headers.get("authorization"), now)));
   if (decision instanceof ApiError) throw decision;
   return decision;
 }
 
 /** The whole chain past authentication, as a yes or no: the scope, then ActionRepoRead. */
 export function mayRead(store: Store, user: TokenHolder, owner: string, name: string, scope: Scope): boolean {
-  if (!hasScope(user.scopes, scope)) return false;
+  return hasScope(user.scopes, scope) && readableRepository(store, user, owner, name) !== null;
+}
+
+/** The repository named, if this user may read its Actions data; null as for one that does not exist. */
+function readableRepository(store: Store, user: TokenHolder, owner: string, name: string): RepositoryRecord | null {
   const repo = store.findRepository(owner, name);
-  return repo !== null && canReadActions(user, repo, store);
+  return repo !== null && canReadActions(user, repo, store) ? repo : null;
 }
 
 export function requireScope(user: TokenHolder, scope: Scope): void {
@@ -74,8 +64,8 @@ export function requireScope(user: TokenHolder, scope: Scope): void {
 
 /** The repository named by the path, if this user may read its Actions data; else the 404 of a repository that does not exist. */
 export function authorizeRepository(store: Store, user: TokenHolder, owner: string, name: string): RepositoryRecord {
-  const repo = store.findRepository(owner, name);
-  if (repo === null || !canReadActions(user, repo, store)) throw ApiError.notFound();
+  const repo = readableRepository(store, user, owner, name);
+  if (repo === null) throw ApiError.notFound();
   return repo;
 }
 

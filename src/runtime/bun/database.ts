@@ -55,9 +55,10 @@ function checked(sqlite: Database, source: string, file: string | null): OpenedD
 
 /** Whenever another connection commits, a new number: see wal-index.ts; SQLite's own signal where that cannot be read. */
 function changeSignal(sqlite: Database, file: string | null): { how: string; version: () => number; close(): void } {
+  // In memory and read-only (the embedded demo): no other connection can ever change it.
+  if (file === null) return { how: "none (read-only, in memory)", version: () => 1, close() {} };
   const pragma = sqlite.query<{ data_version: number }, []>("PRAGMA data_version");
   const viaPragma = { how: "PRAGMA data_version", version: () => pragma.get()!.data_version, close() {} };
-  if (file === null) return viaPragma;
   const mode = sqlite.query<{ journal_mode: string }, []>("PRAGMA journal_mode").get()?.journal_mode;
   return (mode === "wal" && watchWalIndex(file)) || viaPragma;
 }
@@ -77,6 +78,5 @@ export function openDatabaseFile(path: string): OpenedDatabase {
 /** The demo database inside the executable, deserialized into memory read-only. */
 export async function openEmbeddedDemo(): Promise<OpenedDatabase> {
   const bytes = await Bun.file(embeddedDemoDatabase).bytes();
-  // In memory and read-only: no other connection can ever change it.
-  return { ...checked(Database.deserialize(bytes, { readonly: true, strict: true }), "embedded demo database", null), dataVersion: () => 1, changeSignal: "none (read-only, in memory)" };
+  return checked(Database.deserialize(bytes, { readonly: true, strict: true }), "embedded demo database", null);
 }

@@ -76,7 +76,6 @@ export function watchWalIndex(databaseFile: string, opts: { map?: boolean } = {}
     return null;
   }
   // Never closed before the database is: see above.
-  const keep = { fd };
   let mapping: Mapping | null = null;
   let current: Int32Array;
   let refresh: () => void;
@@ -87,7 +86,7 @@ export function watchWalIndex(databaseFile: string, opts: { map?: boolean } = {}
     current = new Int32Array(headerWords);
     const bytes = new Uint8Array(current.buffer);
     if (readSync(fd, bytes, 0, headerWords * 4, 0) !== headerWords * 4) return null;
-    refresh = () => void readSync(keep.fd, bytes, 0, headerWords * 4, 0);
+    refresh = () => void readSync(fd, bytes, 0, headerWords * 4, 0);
   }
   const seen = new Int32Array(headerWords);
   seen.set(current);
@@ -111,7 +110,7 @@ export function watchWalIndex(databaseFile: string, opts: { map?: boolean } = {}
       if (!open) return;
       open = false;
       mapping?.unmap();
-      closeSync(keep.fd);
+      closeSync(fd);
     },
   };
 }
