@@ -10,6 +10,7 @@ import { limitsFromOptions } from "../src/limits/from-options.ts";
 import { streamSink } from "../src/observability/log-sink.ts";
 import { createLogger } from "../src/observability/logger.ts";
 import { openDatabaseFile } from "../src/runtime/bun/database.ts";
+import { bunCodec } from "../src/runtime/bun/codec.ts";
 import { embeddedDocsAssets } from "../src/runtime/bun/embedded.ts";
 import { createStore } from "../src/store/index.ts";
 
@@ -23,6 +24,7 @@ const served = (responseCacheBytes: number) => fetchHandler(createApp({
   store: createStore(opened.db, { dataVersion: opened.dataVersion }),
   now: Date.now,
   docsAssets: embeddedDocsAssets,
+  codec: bunCodec,
   logError: (e) => console.error(e),
   responseCacheBytes,
   operations: {
@@ -59,7 +61,9 @@ const rows: [string, string, Record<string, string>, number][] = [
   ["one run, 304 (the gh run watch poll)", `${base}/${run}`, { ...client, "if-none-match": etag }, 100_000],
   ["one run", `${base}/${run}`, client, 20_000],
   ["one run's jobs", `${base}/${run}/jobs`, client, 20_000],
+  ["small repository's runs page", "http://127.0.0.1:8080/api/v3/repos/alice/hello-world/actions/runs", client, 2_000],
   ["monorepo runs page", base, client, 2_000],
+  ["monorepo, status+branch", `${base}?status=success&branch=main`, client, 2_000],
   ["monorepo page 5,000", `${base}?page=5000`, client, 500],
 ];
 console.log("| request | remembered µs | computed µs |");

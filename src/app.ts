@@ -12,6 +12,8 @@ import type { Handler } from "./observability/front-door.ts";
 import type { ApiContext } from "./api/context.ts";
 import { docs } from "./docs/openapi.ts";
 import type { DocsAssets } from "./docs/openapi.ts";
+import { portableCodec } from "./api/encoding.ts";
+import type { Codec } from "./api/encoding.ts";
 import { operations } from "./observability/operations.ts";
 import type { OperationsOptions } from "./observability/operations.ts";
 import { version } from "./version.ts";
@@ -23,6 +25,8 @@ export interface AppOptions extends ApiContext {
   logError?: (error: unknown, request: Request) => void;
   /** Budget for remembered answers (default 64 MiB; 0 turns the cache off). Used only when the store reports data versions. */
   responseCacheBytes?: number;
+  /** The ETag digest and gzip; the portable one (node:crypto, node:zlib) unless a runtime brings its own. */
+  codec?: Codec;
   /** Request ids, log lines, limits and /metrics; absent (as in most tests), the routes are served bare. */
   operations?: Omit<OperationsOptions, "version">;
 }
@@ -44,7 +48,8 @@ export function createApp(opts: AppOptions) {
 
   const store = opts.store;
   const cache = store.dataVersion && opts.responseCacheBytes !== 0 ? responseCache(opts.responseCacheBytes ?? 64 * 1024 * 1024) : undefined;
-  const shortcut = cache && rememberedAnswers(store, cache, opts.now);
+  const codec = opts.codec ?? portableCodec;
+  const shortcut = cache && rememberedAnswers(store, cache, opts.now, codec);
   const ops = opts.operations ? operations({ ...opts.operations, version }, opts) : null;
 
   // Every request, whatever answers it: the data version is read first (everything the request
@@ -77,7 +82,7 @@ export function createApp(opts: AppOptions) {
     // Before the routes too: it notes each request's route before the route's auth can refuse it.
     .use(ops ? ops.plugin : new Elysia())
     // Before every route: a hook applies only to the routes registered after it.
-    .use(conditionalRequests({ cache, dataVersion: store.dataVersion }))
+    .use(conditionalRequests({ cache, dataVersion: store.dataVersion, codec }))
     .get("/healthz", () => ({ status: "ok" }), { detail: { hide: true } })
     .get("/readyz", ({ set }) => {
       const state = opts.readiness?.() ?? { ready: true, sync: "none" };

@@ -7,6 +7,7 @@ import { gunzipSync } from "node:zlib";
 import { createApp, fetchHandler } from "../src/app.ts";
 import { createStore } from "../src/store/index.ts";
 import { openDatabaseFile } from "../src/runtime/bun/database.ts";
+import { bunCodec } from "../src/runtime/bun/codec.ts";
 import { embeddedDocsAssets } from "../src/runtime/bun/embedded.ts";
 import { demoTokens } from "../src/seed/fixtures.ts";
 import { acceptsGzip } from "../src/api/encoding.ts";
@@ -22,7 +23,7 @@ beforeAll(async () => {
   const build = (responseCacheBytes: number): Handle => {
     const opened = openDatabaseFile(path);
     const store = createStore(opened.db, { dataVersion: opened.dataVersion });
-    return fetchHandler(createApp({ store, now: Date.now, docsAssets: embeddedDocsAssets, logError: () => {}, responseCacheBytes }));
+    return fetchHandler(createApp({ store, now: Date.now, docsAssets: embeddedDocsAssets, codec: bunCodec, logError: () => {}, responseCacheBytes }));
   };
   remembering = build(64 * 1024 * 1024);
   forgetful = build(0);

@@ -1,6 +1,7 @@
 // gzip for large JSON answers, to clients that accept it (gh and Octokit both do). A runs
 // page of the GitHub surface is about 100 KB of repetitive JSON; gzip-encoded it is a tenth
 // of that, and on such pages the transfer, not the lookup, is what a request costs.
+import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 
 /** Smaller bodies travel as they are: below this, gzip saves too little to pay for itself. */
@@ -20,10 +21,25 @@ export function acceptsGzip(header: string | null): boolean {
 }
 
 /**
+ * What every computed answer pays for in proportion to its size: a digest of its bytes (the
+ * ETag) and, for most clients, gzip. The portable codec runs on any runtime with node:crypto
+ * and node:zlib; a runtime may bring a faster one (src/runtime/bun/codec.ts). Two codecs may
+ * give different tags for the same bytes: a replica running the other one answers a poller's
+ * tag with a 200 instead of a 304, never with a wrong 304.
+ */
+export interface Codec {
+  /** A digest of the bytes, as hex. */
+  digest(bytes: Uint8Array | string): string;
+  /** gzip at level 1. */
+  gzip(bytes: Uint8Array): Uint8Array<ArrayBuffer>;
+}
+
+/**
  * gzip at level 1: most of the saving for a fraction of the cost, since an answer computed
  * afresh is encoded on the request's own time (12 KB: 9 µs at level 1, 24 µs at level 6,
  * 1.9 KB against 1.4 KB; the demo's default page: 362 KB to 24 KB, against 10 KB).
  */
-export function gzip(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(gzipSync(bytes, { level: 1 }));
-}
+export const portableCodec: Codec = {
+  digest: (bytes) => createHash("sha1").update(bytes).digest("hex"),
+  gzip: (bytes) => new Uint8Array(gzipSync(bytes, { level: 1 })),
+};

@@ -9,7 +9,8 @@ import { decideAuthentication, mayRead } from "../auth/access.ts";
 import type { Authentication } from "../auth/access.ts";
 import type { Store } from "../store/index.ts";
 import { requestUrl } from "./context.ts";
-import { acceptsGzip, gzip, gzipFromBytes } from "./encoding.ts";
+import { acceptsGzip, gzipFromBytes } from "./encoding.ts";
+import type { Codec } from "./encoding.ts";
 import { matchesIfNoneMatch, varyOn } from "./etag.ts";
 import type { CachedAnswer, ResponseCache } from "./response-cache.ts";
 import { jsonType } from "./respond.ts";
@@ -28,7 +29,7 @@ interface Prepared {
   notModified: Headers;
 }
 
-export function rememberedAnswers(store: Store, cache: ResponseCache, now: () => number): Shortcut {
+export function rememberedAnswers(store: Store, cache: ResponseCache, now: () => number, codec: Codec): Shortcut {
   const dataVersion = store.dataVersion;
   if (!dataVersion) return () => null;
   // Each answer's headers, made once per token scope list (a Response copies the Headers it is given).
@@ -58,7 +59,7 @@ export function rememberedAnswers(store: Store, cache: ResponseCache, now: () =>
     let response: Response;
     if (matchesIfNoneMatch(request.headers.get("if-none-match"), hit.etag)) response = new Response(null, { status: 304, headers: headers.notModified });
     else if (hit.body.byteLength >= gzipFromBytes && acceptsGzip(request.headers.get("accept-encoding"))) {
-      hit.gzipped ??= gzip(hit.body);
+      hit.gzipped ??= codec.gzip(hit.body);
       response = new Response(hit.gzipped, { status: 200, headers: headers.okGzipped });
     } else response = new Response(hit.body, { status: 200, headers: headers.ok });
     return { response, route: hit.route };

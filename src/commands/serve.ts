@@ -9,6 +9,7 @@ import { configurationInEffect, loggerFromOptions } from "../observability/from-
 import { recordOf } from "../observability/request-record.ts";
 import { demoTokens } from "../seed/fixtures.ts";
 import { createStore } from "../store/index.ts";
+import { bunCodec } from "../runtime/bun/codec.ts";
 import { openDatabaseFile, openEmbeddedDemo } from "../runtime/bun/database.ts";
 import { embeddedDocsAssets } from "../runtime/bun/embedded.ts";
 import { listen, peerAddress } from "../runtime/bun/serve.ts";
@@ -55,6 +56,7 @@ export async function serve(opts: ParsedOptions): Promise<number> {
     now: Date.now,
     publicUrl: publicUrl?.replace(/\/+$/, ""),
     docsAssets: embeddedDocsAssets,
+    codec: bunCodec,
     logError: (error, request) => log("internal_error", {
       request_id: recordOf(request)?.id, method: request.method, path: new URL(request.url).pathname, error: String((error as Error)?.stack ?? error),
     }),

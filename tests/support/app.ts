@@ -3,6 +3,7 @@
 import { createApp } from "../../src/app.ts";
 import { createStore } from "../../src/store/index.ts";
 import { openDatabaseFile } from "../../src/runtime/bun/database.ts";
+import { bunCodec } from "../../src/runtime/bun/codec.ts";
 import { embeddedDocsAssets } from "../../src/runtime/bun/embedded.ts";
 import { seededDatabase } from "./db.ts";
 
@@ -11,7 +12,7 @@ export interface ReqOptions { token?: string; method?: string; headers?: Record<
 export async function testApp() {
   const opened = openDatabaseFile(await seededDatabase());
   const store = createStore(opened.db, { dataVersion: opened.dataVersion });
-  const app = createApp({ store, now: Date.now, docsAssets: embeddedDocsAssets, logError: () => {} });
+  const app = createApp({ store, now: Date.now, docsAssets: embeddedDocsAssets, codec: bunCodec, logError: () => {} });
   const req = (path: string, opts: ReqOptions = {}) => {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.token !== undefined) headers.authorization = `token ${opts.token}`;
