@@ -103,6 +103,34 @@ describe("GitHub's OpenAPI description", () => {
     expect("actor" in run).toBe(false);
   });
 
+  test("a run in a listing is the run as …/runs/{id} gives it, key for key and in the same order", async () => {
+    // Listings are serialized by their own code (present/run.ts): every run of every readable
+    // repository, those without an actor or a start time included, is compared with the single run.
+    const repos = sql.query<{ owner: string; name: string }, []>(
+      `SELECT a.login AS owner, p.name FROM repositories p JOIN accounts a ON a.id = p.owner_id WHERE p.deleted_at IS NULL AND p.actions_enabled = 1`,
+    ).all();
+    let compared = 0;
+    const kinds = new Set<string>();
+    for (const { owner, name } of repos) {
+      for (let page = 1; ; page++) {
+        const listing = await body(`/api/v3/repos/${owner}/${name}/actions/runs?per_page=100&page=${page}`, "demo_erin_admin") as { workflow_runs: Record<string, unknown>[] };
+        for (const run of listing.workflow_runs) {
+          const alone = await body(`/api/v3/repos/${owner}/${name}/actions/runs/${run.id}`, "demo_erin_admin");
+          expect(JSON.stringify(run)).toBe(JSON.stringify(alone));
+          kinds.add(`${"actor" in run}/${"triggering_actor" in run}/${"run_started_at" in run}`);
+          compared++;
+        }
+        if (listing.workflow_runs.length < 100) break;
+      }
+    }
+    expect(compared).toBe(sql.query<{ n: number }, []>(
+      "SELECT count(*) AS n FROM workflow_runs r JOIN repositories p ON p.id = r.repo_id WHERE p.deleted_at IS NULL AND p.actions_enabled = 1").get()!.n);
+    // Runs with and without an actor and a start time were among them.
+    expect([...kinds].some((k) => k.startsWith("false"))).toBe(true);
+    expect([...kinds].some((k) => k.endsWith("false"))).toBe(true);
+    expect([...kinds]).toContain("true/true/true");
+  });
+
   test("actions/list-workflow-runs (one workflow, by id and by file name)", async () => {
     const validate = description.operation("actions/list-workflow-runs");
     expectValid(validate, await body(`${base}/workflows/ci.yml/runs?per_page=100`), "CI runs by file");

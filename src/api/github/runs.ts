@@ -6,6 +6,7 @@ import type { Access } from "../../auth/access.ts";
 import { ApiError } from "../../errors.ts";
 import type { RunFilter } from "../../store/index.ts";
 import type { ApiContext } from "../context.ts";
+import { JsonText } from "../json-text.ts";
 import { RepoParams, authResponses } from "../model.ts";
 import { linkHeader, pageRequest } from "../pagination.ts";
 import { runAtAttempt } from "./attempt.ts";
@@ -14,7 +15,7 @@ import { routeDoc } from "./docs.ts";
 import { findAttempt, findRun, findWorkflow } from "../lookup.ts";
 import { AttemptParams, RunParams, RunQuery, RunsQuery, WorkflowParams } from "./model.ts";
 import { repositoryView } from "./present/repository.ts";
-import { workflowRun } from "./present/run.ts";
+import { workflowRun, workflowRunsJson } from "./present/run.ts";
 import { statusFilter } from "./status.ts";
 import { surfaceUrls } from "./urls.ts";
 
@@ -56,7 +57,7 @@ export function runRoutes(ctx: ApiContext, prefix: string) {
     const link = linkHeader(surface.web, new URL(request.url), page, total);
     if (link) set.headers["link"] = link;
     const view = repositoryView(access.repo, surface);
-    return { total_count: total, workflow_runs: runs.map((run) => workflowRun(run, view)) };
+    return new JsonText(`{"total_count":${total},"workflow_runs":${workflowRunsJson(runs, view)}}`);
   };
 
   return new Elysia()
