@@ -135,6 +135,16 @@ export const workflowArtifacts = sqliteTable("workflow_artifacts", {
   updatedAt: ms("updated_at").notNull(),
 });
 
+/** Runs per repository and day of created_at, kept by triggers (0002_run_days.sql); not a forge table. */
+export const runDays = sqliteTable("run_days", {
+  repoId: integer("repo_id").notNull(),
+  day: integer("day").notNull(),
+  runs: integer("runs").notNull(),
+}, (t) => [primaryKey({ columns: [t.repoId, t.day] })]);
+
+/** Milliseconds in one of run_days' days. */
+export const runDayMs = 86_400_000;
+
 export const syncState = sqliteTable("sync_state", {
   key: text("key").primaryKey(),
   value: text("value").notNull(),

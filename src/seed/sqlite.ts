@@ -3,6 +3,7 @@
 // dropped, which is many times faster than inserting into a live schema, then indexed,
 // analysed and switched to WAL for serving.
 import { Database, type Statement } from "bun:sqlite";
+import { runDayMs } from "../../db/schema.ts";
 import { applyMigrations } from "../storage/migrate.ts";
 import { replaceSqliteFile } from "../storage/sqlite-file.ts";
 import { generate } from "./generate.ts";
@@ -71,12 +72,17 @@ export function seedSqlite(path: string, opts: SeedOptions, file: SqliteFileOpti
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name",
       ).all();
       for (const { name } of indexes) db.exec(`DROP INDEX ${name}`);
+      // The triggers that keep run_days too: it is counted once, after the load.
+      const triggers = db.query<{ name: string; sql: string }, []>("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name").all();
+      for (const { name } of triggers) db.exec(`DROP TRIGGER ${name}`);
 
       const sink = new SqliteSink(db);
       const summary = await generate(sink, opts);
       sink.finalize();
 
       for (const { sql } of indexes) db.exec(sql);
+      db.exec(`INSERT INTO run_days (repo_id, day, runs) SELECT repo_id, created_at / ${runDayMs}, count(*) FROM workflow_runs GROUP BY 1, 2`);
+      for (const { sql } of triggers) db.exec(sql);
       const state = { ...file.state, source: "seed", seed_options: JSON.stringify(opts) };
       const put = db.prepare("INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, ?)");
       for (const [key, value] of Object.entries(state)) put.run(key, value);

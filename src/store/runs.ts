@@ -3,7 +3,7 @@
 import { and, count, desc, eq, getTableColumns, gt, gte, inArray, lt, lte, sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import { accounts, workflowRuns } from "../../db/schema.ts";
+import { accounts, runDayMs, runDays, workflowRuns } from "../../db/schema.ts";
 import type { RunStatus, WorkflowRun } from "../../db/schema.ts";
 import type { ServiceDatabase } from "./database.ts";
 import { versionedCache } from "./versioned-cache.ts";
@@ -108,6 +108,36 @@ export function runQueries(db: ServiceDatabase, dataVersion?: () => number) {
     return { listing, params, shape };
   }
 
+  // A listing without filters, by run_days when the file has it (0002_run_days.sql): the
+  // counts of the repository's days, newest first, lead to the day holding the page's first
+  // run; the index is walked from that day only. The total is the counts' sum, never stale.
+  const hasRunDays = db.get<[number]>(sql`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'run_days'`)[0] === 1;
+  function dayListing() {
+    const days = db.select({ day: runDays.day, runs: runDays.runs }).from(runDays)
+      .where(eq(runDays.repoId, p("repoId"))).orderBy(desc(runDays.day)).prepare();
+    const ids = db.select({ id: workflowRuns.id }).from(workflowRuns)
+      .where(and(eq(workflowRuns.repoId, p("repoId")), lt(workflowRuns.createdAt, p("bound"))))
+      .orderBy(desc(workflowRuns.createdAt), desc(workflowRuns.id))
+      .limit(p("limit")).offset(p("offset"));
+    const fromDay = base().where(inArray(workflowRuns.id, ids)).orderBy(desc(workflowRuns.createdAt), desc(workflowRuns.id)).prepare();
+    return (repoId: number, page: Page): { runs: RunRecord[]; total: number } => {
+      const counts = days.values({ repoId }) as [number, number][];
+      let total = 0;
+      for (const [, runs] of counts) total += runs;
+      if (page.offset >= total) return { runs: [], total };
+      let before = 0;
+      let i = 0;
+      while (before + counts[i]![1] <= page.offset) before += counts[i++]![1];
+      const day = counts[i]![0];
+      // Every run created before `bound` is of this day or an older one (SQLite's division
+      // truncates: day 0 spans both sides of the epoch, and a negative day ends at day × ms).
+      const bound = day >= 0 ? (day + 1) * runDayMs : day * runDayMs + 1;
+      const runs = fromDay.all({ repoId, bound, limit: page.limit, offset: page.offset - before }) as unknown as RunRecord[];
+      return { runs, total };
+    };
+  }
+  const listByDays = hasRunDays ? dayListing() : null;
+
   const byId = base()
     .where(and(eq(workflowRuns.repoId, p("repoId")), eq(workflowRuns.id, p("runId"))))
     .limit(1)
@@ -116,6 +146,7 @@ export function runQueries(db: ServiceDatabase, dataVersion?: () => number) {
   return {
     /** A repository's runs matching every filter given, newest first, and how many match in all. */
     listRuns(repoId: number, filter: RunFilter, page: Page): { runs: RunRecord[]; total: number } {
+      if (listByDays && filterKeys.every((k) => filter[k] === undefined)) return listByDays(repoId, page);
       const { listing, params, shape } = listingFor(filter);
       params.repoId = repoId;
       const total = totals.get(`${shape}\n${JSON.stringify(params)}`, () => (listing.total.get(params) as { total: number }).total);
