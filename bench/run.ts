@@ -4,12 +4,15 @@
 // under wrk, for the workloads that poll this API. Ratios to the ceiling are what compare
 // across machines.
 //
-//   npm run bench -- [--repos 1000] [--runs 1000000] [--seconds 6] [--rounds 3] [--connections 16] [--no-postgres] [--only TEXT]
+//   npm run bench -- [--repos 1000] [--runs 1000000] [--seconds 6] [--rounds 3] [--connections 16]
+//                    [--change-every 200] [--no-postgres] [--only TEXT]
 //
 // Each workload runs in rounds of --seconds on each target, a round loading the ceiling, the
-// service and PostgreSQL one after the other, so that a slower or busier stretch of the machine falls
-// on all three alike; a ratio is the median of its rounds' ratios. --only keeps the workloads
-// whose name contains TEXT (e.g. --only "one run").
+// service (on unchanged data, then while a writer commits to its file every --change-every ms,
+// as the sync does on a busy forge), the service remembering nothing, and PostgreSQL one after
+// the other, so that a slower or busier stretch of the machine falls on all of them alike; a
+// ratio is the median of its rounds' ratios. --only keeps the workloads whose name contains
+// TEXT (e.g. --only "one run").
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -30,6 +33,7 @@ const { values: args } = parseArgs({
     seconds: { type: "string", default: "6" },
     rounds: { type: "string", default: "3" },
     connections: { type: "string", default: "16" },
+    "change-every": { type: "string", default: "200" },
     "no-postgres": { type: "boolean", default: false },
     only: { type: "string" },
   },
@@ -66,7 +70,15 @@ if (!existsSync(dataset)) {
   const t0 = performance.now();
   await sh([exe, "seed", "--out", dataset, "--repos", String(repos), "--runs", String(runs), "--seed", "1"]);
   step(`seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-} else step(`reusing ${dataset}`);
+} else {
+  step(`reusing ${dataset}`);
+  // A file seeded by an earlier version gets the migrations it lacks, as a sync would give it.
+  const { Database } = await import("bun:sqlite");
+  const { applyMigrations } = await import("../src/storage/migrate.ts");
+  const db = new Database(dataset);
+  applyMigrations(db);
+  db.close();
+}
 
 // 2. The service.
 async function startService(dbFile: string, name: string, extra: string[] = []) {
@@ -122,6 +134,21 @@ step(`service at ${service.url}`);
 const mono = "/api/v3/repos/hooli/monorepo/actions/runs";
 const latest = (await (await fetch(`${service.url}${mono}?per_page=1`, { headers: auth })).json()) as { workflow_runs: { id: number }[] };
 const runId = latest.workflow_runs[0]!.id;
+// The run the writer touches: in the monorepo, on none of the pages measured.
+const touched = (await (await fetch(`${service.url}${mono}?per_page=1&page=100000`, { headers: auth })).json()) as { workflow_runs: { id: number }[] };
+const touchedRun = touched.workflow_runs[0]!.id;
+const changeEvery = Number(args["change-every"]);
+let commits = 0;
+/** Load the service while the writer commits to its file; the writer's commits are counted. */
+async function whileChanging(requests: Parameters<typeof wrk>[1]): Promise<LoadResult> {
+  const writer = Bun.spawn([process.execPath, join(import.meta.dir, "changes.ts"), dataset, String(touchedRun), "--every", String(changeEvery)], { stdout: "pipe", stderr: "inherit" });
+  await Bun.sleep(changeEvery + 50);
+  const result = await wrk(service.url, requests, load);
+  writer.kill("SIGTERM");
+  const [out] = await Promise.all([new Response(writer.stdout).text(), writer.exited]);
+  commits += (JSON.parse(out) as { commits: number }).commits;
+  return result;
+}
 const allWorkloads: { name: string; paths: string[]; conditional?: boolean }[] = [
   { name: "runs page, small repo", paths: ["/api/v3/repos/alice/hello-world/actions/runs"] },
   { name: "runs page, small repo (/api/v1)", paths: ["/api/v1/repos/alice/hello-world/actions/runs"] },
@@ -192,8 +219,8 @@ function combined(results: LoadResult[]): LoadResult {
   };
 }
 type Row = {
-  name: string; ceiling: LoadResult; service: LoadResult; uncached: LoadResult; postgres: LoadResult | null;
-  ratio: number; overPostgres: number; uncachedRatio: number; uncachedOverPostgres: number;
+  name: string; ceiling: LoadResult; service: LoadResult; changing: LoadResult; uncached: LoadResult; postgres: LoadResult | null;
+  ratio: number; overPostgres: number; changingRatio: number; changingOverPostgres: number; uncachedRatio: number; uncachedOverPostgres: number;
   /** How many times PostgreSQL the ceiling itself is: no Bun service can beat PostgreSQL by more. */
   ceilingOverPostgres: number;
 };
@@ -206,11 +233,13 @@ for (const w of workloads) {
   step(`load: ${w.name}`);
   const c: LoadResult[] = [];
   const s: LoadResult[] = [];
+  const ch: LoadResult[] = [];
   const u: LoadResult[] = [];
   const p: LoadResult[] = [];
   for (let round = 0; round < rounds; round++) {
     c.push(await wrk(`http://127.0.0.1:${ceiling.port}`, requests, load));
     s.push(await wrk(service.url, requests, load));
+    ch.push(await whileChanging(requests));
     u.push(await wrk(uncached.url, requests, load));
     if (postgres) p.push(await wrk(postgres.url, requests, load));
   }
@@ -218,8 +247,11 @@ for (const w of workloads) {
     name: w.name,
     ceiling: combined(c),
     service: combined(s),
+    changing: combined(ch),
     uncached: combined(u),
     postgres: postgres ? combined(p) : null,
+    changingRatio: median(ch.map((r, i) => r.rps / c[i]!.rps)),
+    changingOverPostgres: postgres ? median(ch.map((r, i) => r.rps / p[i]!.rps)) : NaN,
     uncachedRatio: median(u.map((r, i) => r.rps / c[i]!.rps)),
     uncachedOverPostgres: postgres ? median(u.map((r, i) => r.rps / p[i]!.rps)) : NaN,
     ratio: median(s.map((r, i) => r.rps / c[i]!.rps)),
@@ -248,6 +280,12 @@ const lines = [
   "| workload | service req/s | ceiling req/s | ratio | p50 ms | p99 ms | ceiling p99 ms | PostgreSQL req/s | × PostgreSQL | ceiling × PostgreSQL | errors |",
   "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ...rows.map((r) => `| ${r.name} | ${f(r.service.rps)} | ${f(r.ceiling.rps)} | ${f(r.ratio, 2)} | ${f(r.service.p50ms, 2)} | ${f(r.service.p99ms, 2)} | ${f(r.ceiling.p99ms, 2)} | ${r.postgres ? f(r.postgres.rps) : "—"} | ${r.postgres ? f(r.overPostgres, 1) : "—"} | ${r.postgres ? f(r.ceilingOverPostgres, 1) : "—"} | ${r.service.errors} |`),
+  "",
+  `The same service while a writer commits to its file every ${changeEvery} ms (${commits} commits in all), as the sync does when every poll brings changes; each commit makes every remembered answer stale:`,
+  "",
+  "| workload | req/s | ratio to ceiling | p50 ms | p99 ms | × PostgreSQL | errors |",
+  "|---|---:|---:|---:|---:|---:|---:|",
+  ...rows.map((r) => `| ${r.name} | ${f(r.changing.rps)} | ${f(r.changingRatio, 2)} | ${f(r.changing.p50ms, 2)} | ${f(r.changing.p99ms, 2)} | ${r.postgres ? f(r.changingOverPostgres, 1) : "—"} | ${r.changing.errors} |`),
   "",
   "The same service with --response-cache-mb 0, every answer recomputed (as when the data changes between any two requests):",
   "",
