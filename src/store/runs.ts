@@ -82,14 +82,14 @@ export function runQueries(db: ServiceDatabase, dataVersion?: () => number) {
     and(eq(workflowRuns.repoId, p("repoId")), ...keys.map((k) => conditionFor(k, filter)));
   // A page is found in two steps: its ids by an index-only walk (so the rows a deep page
   // skips are never read from the table or joined), then just those rows with their actors.
-  const preparePage = (keys: FilterKey[], filter: RunFilter) => {
-    const ids = db.select({ id: workflowRuns.id }).from(workflowRuns).where(whereFor(keys, filter))
-      .orderBy(desc(workflowRuns.createdAt), desc(workflowRuns.id))
+  const pageWhere = (where: SQL | undefined) => {
+    const newestFirst = [desc(workflowRuns.createdAt), desc(workflowRuns.id)] as const;
+    const ids = db.select({ id: workflowRuns.id }).from(workflowRuns).where(where)
+      .orderBy(...newestFirst)
       .limit(p("limit")).offset(p("offset"));
-    return base().where(inArray(workflowRuns.id, ids))
-      .orderBy(desc(workflowRuns.createdAt), desc(workflowRuns.id))
-      .prepare();
+    return base().where(inArray(workflowRuns.id, ids)).orderBy(...newestFirst).prepare();
   };
+  const preparePage = (keys: FilterKey[], filter: RunFilter) => pageWhere(whereFor(keys, filter));
   const prepareTotal = (keys: FilterKey[], filter: RunFilter) =>
     db.select({ total: count() }).from(workflowRuns).where(whereFor(keys, filter)).prepare();
   // A large repository's count walks its whole index range: remember it until the data changes.
@@ -115,11 +115,7 @@ export function runQueries(db: ServiceDatabase, dataVersion?: () => number) {
   function dayListing() {
     const days = db.select({ day: runDays.day, runs: runDays.runs }).from(runDays)
       .where(eq(runDays.repoId, p("repoId"))).orderBy(desc(runDays.day)).prepare();
-    const ids = db.select({ id: workflowRuns.id }).from(workflowRuns)
-      .where(and(eq(workflowRuns.repoId, p("repoId")), lt(workflowRuns.createdAt, p("bound"))))
-      .orderBy(desc(workflowRuns.createdAt), desc(workflowRuns.id))
-      .limit(p("limit")).offset(p("offset"));
-    const fromDay = base().where(inArray(workflowRuns.id, ids)).orderBy(desc(workflowRuns.createdAt), desc(workflowRuns.id)).prepare();
+    const fromDay = pageWhere(and(eq(workflowRuns.repoId, p("repoId")), lt(workflowRuns.createdAt, p("bound"))));
     return (repoId: number, page: Page): { runs: RunRecord[]; total: number } => {
       const counts = days.values({ repoId }) as [number, number][];
       let total = 0;
