@@ -19,6 +19,7 @@ import type { RequestRecord } from "./request-record.ts";
 import { requestIdFor } from "./request-id.ts";
 import { decideAuthentication, rememberAuthentication } from "../auth/access.ts";
 import type { Shortcut } from "../api/remembered-answers.ts";
+import type { RateBudget } from "../limits/budget.ts";
 
 export type Handler = (request: Request) => Response | Promise<Response>;
 
@@ -50,8 +51,11 @@ export interface FrontDoorOptions {
 /** Probes and scrapes: never limited, logged at debug. */
 const operationalPaths = ["/healthz", "/readyz", "/metrics"];
 
-function isOperational(url: string, start: number): boolean {
-  for (const path of operationalPaths) {
+/** Asking for one's budget is not charged to it, as on GitHub; the route reads the ledger itself. */
+const uncharged = ["/rate_limit", "/api/v3/rate_limit"];
+
+function isOneOf(paths: readonly string[], url: string, start: number): boolean {
+  for (const path of paths) {
     if (url.startsWith(path, start)) {
       const end = start + path.length;
       if (end === url.length || url.charCodeAt(end) === 63 /* ? */) return true;
@@ -59,6 +63,8 @@ function isOperational(url: string, start: number): boolean {
   }
   return false;
 }
+
+const isOperational = (url: string, start: number) => isOneOf(operationalPaths, url, start);
 
 export class FrontDoor {
   private readonly tokens: Ledgers<number> | null;
@@ -108,7 +114,7 @@ export class FrontDoor {
         : undefined;
       const holder = authentication === undefined || authentication instanceof ApiError ? null : authentication;
       if (holder) visit.login = holder.login;
-      if (limits && !operational) {
+      if (limits && !operational && !isOneOf(uncharged, url, targetStart(url))) {
         const refused = this.admit(visit, holder);
         if (refused) return this.finish(visit, errorResponse(refused));
       }
@@ -127,6 +133,18 @@ export class FrontDoor {
       return this.failed(visit, error);
     }
   }
+
+  /** A client's hourly budget, read without charging it; null when there is no hourly limit. */
+  readonly budgetOf = (holder: TokenHolder | null, request: Request): RateBudget | null => {
+    const ledgers = holder ? this.tokens : this.addresses;
+    const limit = ledgers?.limits.perHour ?? 0;
+    if (!ledgers || limit <= 0) return null;
+    const now = this.opts.now();
+    const ledger = holder ? this.tokens!.peek(holder.tokenId) : this.addresses!.peek(addressKey(this.opts.clientAddress(request)));
+    const open = ledger !== undefined && now < ledger.hourEndsAt;
+    const used = open ? ledger.hourUsed : 0;
+    return { limit, used, remaining: Math.max(0, limit - used), reset: Math.ceil((open ? ledger.hourEndsAt : now + 3_600_000) / 1000) };
+  };
 
   /** Charge the request to its client's ledger, or the refusal when the client is over a limit. */
   private admit(visit: Visit, holder: TokenHolder | null): ApiError | null {

@@ -32,6 +32,18 @@ export interface RepositoryRecord {
   updatedAt: number;
 }
 
+/** An account as GitHub's user objects present it. */
+export interface AccountRecord {
+  id: number;
+  login: string;
+  type: "User" | "Organization";
+  siteAdmin: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type CollaboratorPermission = "read" | "triage" | "write" | "maintain" | "admin";
+
 export function accessQueries(db: ServiceDatabase, dataVersion?: () => number) {
   const owner = alias(accounts, "owner");
   const tokenByHash = db
@@ -90,6 +102,30 @@ export function accessQueries(db: ServiceDatabase, dataVersion?: () => number) {
     .limit(1)
     .prepare();
 
+  const accountById = db
+    .select({
+      id: accounts.id, login: accounts.login, type: accounts.type, siteAdmin: accounts.siteAdmin,
+      createdAt: accounts.createdAt, updatedAt: accounts.updatedAt,
+    })
+    .from(accounts)
+    .where(eq(accounts.id, sql.placeholder("id")))
+    .limit(1)
+    .prepare();
+
+  const collaboratorPermission = db
+    .select({ permission: repoCollaborators.permission })
+    .from(repoCollaborators)
+    .where(and(eq(repoCollaborators.repoId, sql.placeholder("repoId")), eq(repoCollaborators.userId, sql.placeholder("userId"))))
+    .limit(1)
+    .prepare();
+
+  const orgRole = db
+    .select({ role: orgMembers.role })
+    .from(orgMembers)
+    .where(and(eq(orgMembers.orgId, sql.placeholder("orgId")), eq(orgMembers.userId, sql.placeholder("userId"))))
+    .limit(1)
+    .prepare();
+
   const accountByLogin = db
     .select({ id: accounts.id })
     .from(accounts)
@@ -122,6 +158,18 @@ export function accessQueries(db: ServiceDatabase, dataVersion?: () => number) {
     },
     isOrgMember(orgId: number, userId: number): boolean {
       return memberships.get(`m${orgId}:${userId}`, () => member.get({ orgId, userId }) !== undefined);
+    },
+    /** Any account by id, whatever its state (the caller has already judged the token's holder). */
+    findAccount(id: number): AccountRecord | null {
+      return (accountById.get({ id }) as AccountRecord | undefined) ?? null;
+    },
+    /** The collaborator's permission on a repository, or null for someone who is not one. */
+    collaboratorPermission(repoId: number, userId: number): CollaboratorPermission | null {
+      return ((collaboratorPermission.get({ repoId, userId }) as { permission: CollaboratorPermission } | undefined)?.permission) ?? null;
+    },
+    /** The user's role in an organization, or null for a non-member. */
+    orgRole(orgId: number, userId: number): "member" | "owner" | null {
+      return ((orgRole.get({ orgId, userId }) as { role: "member" | "owner" } | undefined)?.role) ?? null;
     },
     accountIdByLogin(login: string): number | null {
       return logins.get(fold(login), () => (accountByLogin.get({ login }) as { id: number } | undefined)?.id ?? null);

@@ -1,18 +1,39 @@
-// A run's artifacts (their records: the files themselves are not held here).
-import { Elysia } from "elysia";
+// Artifacts: a run's, a repository's (optionally by name), and one by id. Their records only:
+// the archives themselves are not held here, so a download answers GitHub's 410 for an
+// expired artifact and, for the rest, a 404 that says where the archives are not.
+import { Elysia, t } from "elysia";
 import { authPlugin } from "../../auth/plugin.ts";
+import type { Access } from "../../auth/access.ts";
+import { ApiError } from "../../errors.ts";
+import type { ArtifactRecord } from "../../store/artifacts.ts";
 import type { ApiContext } from "../context.ts";
-import { authResponses } from "../model.ts";
+import { PageQuery, RepoParams, authResponses, parseId } from "../model.ts";
 import { linkHeader, pageRequest } from "../pagination.ts";
 import { routeDoc } from "./docs.ts";
 import { findRun } from "../lookup.ts";
 import { PageOnlyQuery, RunParams } from "./model.ts";
-import { artifact } from "./present/artifact.ts";
+import { artifact, isExpired } from "./present/artifact.ts";
 import { repositoryView } from "./present/repository.ts";
 import { surfaceUrls } from "./urls.ts";
 
+const ArtifactParams = t.Object({ ...RepoParams.properties, artifact_id: t.String() });
+const ArchiveParams = t.Object({ ...ArtifactParams.properties, archive_format: t.String() });
+const ArtifactsQuery = t.Object({
+  name: t.Optional(t.String({ description: "Only the artifacts with exactly this name" })),
+  ...PageQuery,
+});
+
 export function artifactRoutes(ctx: ApiContext, prefix: string) {
   const { store } = ctx;
+
+  const findArtifact = (access: Access, rawId: string): ArtifactRecord => {
+    const id = parseId(rawId);
+    const found = id === null ? null : store.getArtifact(access.repo.id, id);
+    if (!found) throw ApiError.notFound();
+    return found;
+  };
+  const runOf = (a: ArtifactRecord) => ({ id: a.runId, headRef: a.headRef, headSha: a.headSha });
+
   return new Elysia()
     .use(authPlugin(store, ctx.now))
     .get("/repos/:owner/:repo/actions/runs/:run_id/artifacts", ({ access, params, query, request, set }) => {
@@ -21,7 +42,7 @@ export function artifactRoutes(ctx: ApiContext, prefix: string) {
       const { artifacts, total } = store.listArtifacts(run.id, page);
       const surface = surfaceUrls(ctx, request, prefix);
       // gh passes artifact `next` links straight to its HTTP client: they must be absolute (they are).
-      const link = linkHeader(surface.web, new URL(request.url), page, total);
+      const link = linkHeader(surface.origin, new URL(request.url), page, total);
       if (link) set.headers["link"] = link;
       const view = repositoryView(access.repo, surface);
       const now = ctx.now();
@@ -32,5 +53,42 @@ export function artifactRoutes(ctx: ApiContext, prefix: string) {
       query: PageOnlyQuery,
       response: authResponses,
       detail: routeDoc(prefix, "List workflow run artifacts"),
+    })
+    .get("/repos/:owner/:repo/actions/artifacts", ({ access, query, request, set }) => {
+      const page = pageRequest(query, "Artifact");
+      const name = query.name === undefined || query.name === "" ? undefined : query.name;
+      const { artifacts, total } = store.listRepositoryArtifacts(access.repo.id, name, page);
+      const surface = surfaceUrls(ctx, request, prefix);
+      const link = linkHeader(surface.origin, new URL(request.url), page, total);
+      if (link) set.headers["link"] = link;
+      const view = repositoryView(access.repo, surface);
+      const now = ctx.now();
+      return { total_count: total, artifacts: artifacts.map((a) => artifact(a, runOf(a), view, now)) };
+    }, {
+      repoAccess: "repo:read",
+      params: RepoParams,
+      query: ArtifactsQuery,
+      response: authResponses,
+      detail: routeDoc(prefix, "List artifacts for a repository", "Newest run first; `name` keeps only the artifacts with that name."),
+    })
+    .get("/repos/:owner/:repo/actions/artifacts/:artifact_id", ({ access, params, request }) => {
+      const found = findArtifact(access, params.artifact_id);
+      return artifact(found, runOf(found), repositoryView(access.repo, surfaceUrls(ctx, request, prefix)), ctx.now());
+    }, {
+      repoAccess: "repo:read",
+      params: ArtifactParams,
+      response: authResponses,
+      detail: routeDoc(prefix, "Get an artifact", "An artifact of another repository is a 404."),
+    })
+    .get("/repos/:owner/:repo/actions/artifacts/:artifact_id/:archive_format", ({ access, params }) => {
+      const found = findArtifact(access, params.artifact_id);
+      if (params.archive_format !== "zip") throw ApiError.notFound();
+      if (isExpired(found, ctx.now())) throw new ApiError("gone", "Artifact has expired");
+      throw new ApiError("not_found", "Artifact archives are not held by this service: it serves their records only.");
+    }, {
+      repoAccess: "repo:read",
+      params: ArchiveParams,
+      response: { ...authResponses, 410: authResponses[404] },
+      detail: routeDoc(prefix, "Download an artifact", "410 for an expired artifact; otherwise 404: archives are not held by this service."),
     });
 }

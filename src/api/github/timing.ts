@@ -1,0 +1,30 @@
+// GET …/runs/{id}/timing: how long the run took, from its own start and end (or until now,
+// for a run still going). The forge bills nothing, so `billable` is empty.
+import { Elysia } from "elysia";
+import { authPlugin } from "../../auth/plugin.ts";
+import type { RunRecord } from "../../store/index.ts";
+import type { ApiContext } from "../context.ts";
+import { authResponses } from "../model.ts";
+import { findRun } from "../lookup.ts";
+import { routeDoc } from "./docs.ts";
+import { RunParams } from "./model.ts";
+
+export function runDurationMs(run: RunRecord, now: number): number {
+  if (run.startedAt === null) return 0;
+  return Math.max(0, (run.completedAt ?? (run.status === "completed" ? run.updatedAt : now)) - run.startedAt);
+}
+
+export function timingRoutes(ctx: ApiContext, prefix: string) {
+  const { store } = ctx;
+  return new Elysia()
+    .use(authPlugin(store, ctx.now))
+    .get("/repos/:owner/:repo/actions/runs/:run_id/timing", ({ access, params }) => {
+      const run = findRun(store, access.repo.id, params.run_id);
+      return { billable: {}, run_duration_ms: runDurationMs(run, ctx.now()) };
+    }, {
+      repoAccess: "repo:read",
+      params: RunParams,
+      response: authResponses,
+      detail: routeDoc(prefix, "Get workflow run usage", "`run_duration_ms` from the run's start to its end (or to now); `billable` is empty: the forge bills nothing."),
+    });
+}
