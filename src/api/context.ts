@@ -6,8 +6,14 @@ import type { Store } from "../store/index.ts";
 export interface ApiContext {
   store: Store;
   now(): number;
-  /** Base for absolute URLs (Link, url, html_url): configured, or else the request's own origin. */
+  /** Base for the API's absolute URLs (Link, url): configured, or else the request's own origin. */
   publicUrl?: string;
+  /** Base of the forge's web pages, for every html_url; absent, the API's own base. */
+  webUrl?: string;
+  /** Behind a proxy that sets them: X-Forwarded-Proto and X-Forwarded-Host shape the request's origin. */
+  trustProxy?: boolean;
+  /** Where the forge's own Actions lifecycle routes (re-run, cancel, …) are, for the read-only refusal. */
+  lifecycleUrl?: string;
 }
 
 const originalOrigins = new WeakMap<Request, string>();
@@ -17,16 +23,38 @@ export function rememberOrigin(request: Request, origin: string): void {
   originalOrigins.set(request, origin);
 }
 
-/** The URL as the client sent it (the host included), whatever host the router saw. */
+/**
+ * The URL as the client sent it (the host included), whatever host the router saw; with the
+ * forwarded scheme and host it came with, if any: behind a trusted proxy they shape its URLs.
+ */
 export function requestUrl(request: Request): string {
   const origin = originalOrigins.get(request);
-  if (origin === undefined) return request.url;
-  const url = request.url;
-  return origin + url.slice(url.indexOf("/", url.indexOf("//") + 2));
+  const url = origin === undefined ? request.url : origin + request.url.slice(request.url.indexOf("/", request.url.indexOf("//") + 2));
+  const proto = request.headers.get("x-forwarded-proto");
+  const host = request.headers.get("x-forwarded-host");
+  return proto === null && host === null ? url : `${url}#forwarded=${proto ?? ""};${host ?? ""}`;
 }
 
+// The first value of a forwarded list, if it is a plain scheme or host[:port] (nothing that
+// could carry a path, a user or a second URL into the answers).
+const forwardedProto = (value: string | null) => {
+  const first = value?.split(",")[0]!.trim().toLowerCase();
+  return first === "http" || first === "https" ? first : null;
+};
+const forwardedHost = (value: string | null) => {
+  const first = value?.split(",")[0]!.trim();
+  return first && /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$/.test(first) ? first : null;
+};
+
 export function baseUrl(ctx: ApiContext, request: Request): string {
-  return ctx.publicUrl ?? originalOrigins.get(request) ?? new URL(request.url).origin;
+  if (ctx.publicUrl !== undefined) return ctx.publicUrl;
+  const own = originalOrigins.get(request) ?? new URL(request.url).origin;
+  if (!ctx.trustProxy) return own;
+  const proto = forwardedProto(request.headers.get("x-forwarded-proto"));
+  const host = forwardedHost(request.headers.get("x-forwarded-host"));
+  if (proto === null && host === null) return own;
+  const url = new URL(own);
+  return `${proto ?? url.protocol.slice(0, -1)}://${host ?? url.host}`;
 }
 
 /** Headers for a paginated listing: X-Total-Count always, Link when there is more than one page. */

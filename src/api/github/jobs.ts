@@ -24,7 +24,7 @@ export function jobRoutes(ctx: ApiContext, prefix: string) {
     const page = pageRequest(query, "WorkflowJob");
     const { jobs, total } = store.listJobs(run.id, attempt, page);
     const surface = surfaceUrls(ctx, request, prefix);
-    const link = linkHeader(surface.web, new URL(request.url), page, total);
+    const link = linkHeader(surface.origin, new URL(request.url), page, total);
     if (link) set.headers["link"] = link;
     const view = repositoryView(access.repo, surface);
     const steps = store.stepsOf(jobs.map((j) => j.id));

@@ -54,7 +54,7 @@ export function runRoutes(ctx: ApiContext, prefix: string) {
     const filter = runFilter(query);
     const { runs, total } = filter === null ? { runs: [], total: 0 } : store.listRuns(access.repo.id, { ...filter, workflowId }, page);
     const surface = surfaceUrls(ctx, request, prefix);
-    const link = linkHeader(surface.web, new URL(request.url), page, total);
+    const link = linkHeader(surface.origin, new URL(request.url), page, total);
     if (link) set.headers["link"] = link;
     const view = repositoryView(access.repo, surface);
     return new JsonText(`{"total_count":${total},"workflow_runs":${workflowRunsJson(runs, view)}}`);

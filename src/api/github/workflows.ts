@@ -20,7 +20,7 @@ export function workflowRoutes(ctx: ApiContext, prefix: string) {
       const page = pageRequest(query, "Workflow");
       const { workflows, total } = store.listWorkflows(access.repo.id, page);
       const surface = surfaceUrls(ctx, request, prefix);
-      const link = linkHeader(surface.web, new URL(request.url), page, total);
+      const link = linkHeader(surface.origin, new URL(request.url), page, total);
       if (link) set.headers["link"] = link;
       const view = repositoryView(access.repo, surface);
       return { total_count: total, workflows: workflows.map((w) => workflow(w, view)) };
