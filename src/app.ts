@@ -17,6 +17,7 @@ import type { Codec } from "./api/encoding.ts";
 import { operations } from "./observability/operations.ts";
 import type { OperationsOptions } from "./observability/operations.ts";
 import { version } from "./version.ts";
+import { corsPolicy } from "./http/cors.ts";
 
 export interface AppOptions extends ApiContext {
   docsAssets: DocsAssets;
@@ -29,6 +30,8 @@ export interface AppOptions extends ApiContext {
   codec?: Codec;
   /** Request ids, log lines, limits and /metrics; absent (as in most tests), the routes are served bare. */
   operations?: Omit<OperationsOptions, "version">;
+  /** Origins whose pages may read the answers; absent or empty, any origin (as GitHub's API). */
+  corsOrigins?: string[];
 }
 
 /** `/api/v1/repos/:owner/:repo/actions/runs` → a pattern matching that path with any segment values. */
@@ -51,6 +54,7 @@ export function createApp(opts: AppOptions) {
   const codec = opts.codec ?? portableCodec;
   const shortcut = cache && rememberedAnswers(store, cache, opts.now, codec);
   const ops = opts.operations ? operations({ ...opts.operations, version }, opts) : null;
+  const cors = corsPolicy(opts.corsOrigins ?? null);
 
   // Every request, whatever answers it: the data version is read first (everything the request
   // reads, the front door's token lookup included, is judged against it), then the front door,
@@ -66,9 +70,14 @@ export function createApp(opts: AppOptions) {
         : shortcut
           ? (request) => shortcut(request)?.response ?? fn(request)
           : fn;
+      // CORS outside everything: a preflight needs no token and no route, and every answer,
+      // refusals and errors included, carries the headers.
       served = (request) => {
+        const preflight = cors.preflight(request);
+        if (preflight) return preflight;
         store.beginRequest();
-        return door(request);
+        const answer = door(request);
+        return answer instanceof Promise ? answer.then((r) => cors.decorate(request, r)) : cors.decorate(request, answer);
       };
     }
     return served!;
@@ -91,8 +100,8 @@ export function createApp(opts: AppOptions) {
     }, { detail: { hide: true } })
     .use(docs(opts.docsAssets, version))
     .use(forgeApi(opts))
-    .use(githubApi(opts, "/api/v3"))
-    .use(githubApi(opts, ""))
+    .use(githubApi({ ...opts, budgetOf: ops?.door.budgetOf }, "/api/v3"))
+    .use(githubApi({ ...opts, budgetOf: ops?.door.budgetOf }, ""))
     .wrap(around as never);
   return app;
 }
