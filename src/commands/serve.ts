@@ -43,6 +43,12 @@ export async function serve(opts: ParsedOptions): Promise<number> {
   for (const f of [certFile, keyFile]) if (f && !(await Bun.file(f).exists())) throw new UsageError(`cannot read ${f}`);
   const publicUrl = opts["public-url"] as string | undefined;
   if (publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicUrl)) throw new UsageError("--public-url must be an http(s) URL");
+  const webUrl = opts["web-url"] as string | undefined;
+  if (webUrl !== undefined && !/^https?:\/\/[^/]+/.test(webUrl)) throw new UsageError("--web-url must be an http(s) URL");
+  const corsOrigins = (opts["cors-origins"] as string | undefined)?.split(",").map((o) => o.trim()).filter((o) => o !== "");
+  for (const origin of corsOrigins ?? []) {
+    if (!/^https?:\/\/[^/]+$/.test(origin.replace(/\/+$/, ""))) throw new UsageError(`--cors-origins takes origins such as https://dash.example, not '${origin}'`);
+  }
   const syncFrom = opts["sync-from"] as string | undefined;
   if (syncFrom !== undefined && dbFile === undefined) throw new UsageError("--sync-from needs --db FILE (the copy it keeps live)");
 
@@ -55,6 +61,10 @@ export async function serve(opts: ParsedOptions): Promise<number> {
     store,
     now: Date.now,
     publicUrl: publicUrl?.replace(/\/+$/, ""),
+    webUrl: webUrl?.replace(/\/+$/, ""),
+    trustProxy: opts["trust-proxy"] === true,
+    lifecycleUrl: opts["lifecycle-url"] as string | undefined,
+    corsOrigins,
     docsAssets: embeddedDocsAssets,
     codec: bunCodec,
     logError: (error, request) => log("internal_error", {
