@@ -33,7 +33,7 @@ describe("methods and paths", () => {
     expect(await res.text()).toBe("");
   });
 
-  for (const path of ["/", "/nope", "/api/v1", "/api/v1/repos/alice", "/api/v1/repos/alice/hello-world/actions/runs/1/jobs/2/steps"]) {
+  for (const path of ["/nope", "/api/v3/nope", "/api/v1", "/api/v1/repos/alice", "/api/v1/repos/alice/hello-world/actions/runs/1/jobs/2/steps"]) {
     test(`unknown path ${path} → JSON 404`, async () => {
       await expectJsonError(await req(path, { token }), 404);
     });

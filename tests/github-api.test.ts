@@ -173,11 +173,12 @@ describe("what the database does not hold", () => {
     }
   });
 
-  test("gh's GraphQL request gets a JSON 404, never a 500", async () => {
+  test("a GraphQL request without a JSON body gets GitHub's 400, never a 500", async () => {
     for (const path of ["/api/graphql", "/graphql"]) {
       const res = await req(path, { token, method: "POST", headers: { "content-type": "application/json" } });
-      expect(res.status).toBe(404);
+      expect(res.status).toBe(400);
       expect(res.headers.get("content-type")).toContain("application/json");
+      expect((await res.json() as { message: string }).message).toBe("Problems parsing JSON");
     }
   });
 });

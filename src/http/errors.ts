@@ -12,6 +12,7 @@ const documentation: Record<ErrorCode, string> = {
   forbidden: "https://docs.github.com/rest/overview/permissions-required-for-personal-access-tokens",
   not_found: "https://docs.github.com/rest",
   method_not_allowed: "https://docs.github.com/rest",
+  gone: "https://docs.github.com/rest/actions/artifacts#download-an-artifact",
   invalid: "https://docs.github.com/rest/actions/workflow-runs",
   too_large: "https://docs.github.com/rest",
   rate_limited: "https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting",
