@@ -14,20 +14,8 @@ import { openDatabaseFile, openEmbeddedDemo } from "../runtime/bun/database.ts";
 import { embeddedDocsAssets } from "../runtime/bun/embedded.ts";
 import { listen, peerAddress } from "../runtime/bun/serve.ts";
 import { startSync } from "../sync/index.ts";
-import type { SyncStatus } from "../sync/index.ts";
+import { fileSyncHealth } from "../sync/heartbeat.ts";
 import { version } from "../version.ts";
-
-/** /readyz: ready while the copy is fresh; otherwise 503, with how far behind it is. */
-function readiness(s: SyncStatus) {
-  return {
-    ready: s.fresh,
-    sync: s.state,
-    lag_ms: s.lagMs,
-    data_as_of: s.dataAsOf === null ? null : new Date(s.dataAsOf).toISOString(),
-    last_batch_at: s.lastBatchAt === null ? null : new Date(s.lastBatchAt).toISOString(),
-    loading: s.load,
-  };
-}
 
 export async function serve(opts: ParsedOptions): Promise<number> {
   const logger = loggerFromOptions(opts);
@@ -51,6 +39,8 @@ export async function serve(opts: ParsedOptions): Promise<number> {
   const sync = syncFrom !== undefined ? startSync({ from: syncFrom, dbPath: dbFile!, log }) : null;
   const opened = dbFile === undefined ? await openEmbeddedDemo() : openDatabaseFile(dbFile);
   const store = createStore(opened.db, { dataVersion: opened.dataVersion });
+  // /readyz and /metrics from the heartbeat a sync writes into the file, this process's or another's.
+  const syncHealth = dbFile === undefined ? null : fileSyncHealth(opened.db, Date.now);
   const app = createApp({
     store,
     now: Date.now,
@@ -60,8 +50,8 @@ export async function serve(opts: ParsedOptions): Promise<number> {
     logError: (error, request) => log("internal_error", {
       request_id: recordOf(request)?.id, method: request.method, path: new URL(request.url).pathname, error: String((error as Error)?.stack ?? error),
     }),
-    operations: { logger, limits, clientAddress: peerAddress, database: opened.db, syncStatus: sync ? () => sync.status() : undefined },
-    readiness: sync ? () => readiness(sync.status()) : undefined,
+    operations: { logger, limits, clientAddress: peerAddress, database: opened.db, syncStatus: syncHealth ? () => syncHealth.facts() : undefined },
+    readiness: syncHealth ? () => syncHealth.readiness() : undefined,
     responseCacheBytes: (opts["response-cache-mb"] as number) * 1024 * 1024,
   });
   app.compile();

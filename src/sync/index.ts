@@ -8,6 +8,8 @@ import { openPostgresSource } from "./bun/postgres-source.ts";
 import { openSqliteCopy } from "./bun/sqlite-copy.ts";
 import { SyncEngine, defaultEngineOptions } from "./engine.ts";
 import { SyncStatusTracker } from "./status.ts";
+import { defaultHeartbeatEveryMs, staleSlackMs } from "./heartbeat.ts";
+import { ReplicationWatch } from "./replication.ts";
 import type { SyncStatus } from "./status.ts";
 
 export type { SyncState, SyncStatus } from "./status.ts";
@@ -27,6 +29,8 @@ export interface SyncOptions {
   once?: boolean;
   /** One line per state change; never per retry, never with the password. */
   log?: Log;
+  /** While nothing changes, the heartbeat (and the marks) reach the file this often (default 5,000 ms; see heartbeat.ts). */
+  heartbeatEveryMs?: number;
 }
 
 export interface RunningSync {
@@ -43,16 +47,22 @@ const noLog: Log = () => {};
 
 export function startSync(opts: SyncOptions): RunningSync {
   const log = opts.log ?? noLog;
-  const status = new SyncStatusTracker(log, opts.freshWithinMs ?? 2_000);
-  const target = openSqliteCopy(opts.dbPath);
+  const freshWithinMs = opts.freshWithinMs ?? 2_000;
+  const heartbeatEveryMs = opts.heartbeatEveryMs ?? defaultHeartbeatEveryMs;
+  const status = new SyncStatusTracker(log, freshWithinMs, Date.now, { heartbeatEveryMs, staleAfterMs: heartbeatEveryMs + staleSlackMs });
+  const target = openSqliteCopy(opts.dbPath, () => status.heartbeat());
   log("sync_started", { source: redactUrl(opts.from), db: opts.dbPath, phase: target.progress().phase });
   const engine = new SyncEngine(
-    { openSource: () => openPostgresSource(opts.from), target, status, log, now: Date.now, sleep, backoff: (a) => retryDelay(a) },
+    {
+      openSource: () => openPostgresSource(opts.from), target, status, log, now: Date.now, sleep, backoff: (a) => retryDelay(a),
+      replication: new ReplicationWatch(log, freshWithinMs),
+    },
     {
       ...defaultEngineOptions,
       pollMs: opts.pollMs ?? defaultEngineOptions.pollMs,
       marginMs: opts.marginMs ?? defaultEngineOptions.marginMs,
       once: opts.once ?? false,
+      heartbeatEveryMs,
     },
   );
   const finished = engine.finished.finally(() => target.close());
