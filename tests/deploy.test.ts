@@ -7,16 +7,15 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { SQL } from "bun";
 import type { Subprocess } from "bun";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { seedPostgres } from "../src/seed/postgres.ts";
 import { defaultHeartbeatEveryMs, staleSlackMs } from "../src/sync/heartbeat.ts";
 import { compiledExecutable, startServer } from "./support/binary.ts";
 import type { RunningServer } from "./support/binary.ts";
-import { postgresForTests, startTestPostgres } from "./support/postgres.ts";
+import { freePort, postgresForTests, startTestPostgres } from "./support/postgres.ts";
 import type { TestDatabase, TestPostgres } from "./support/postgres.ts";
-import { requireTool } from "./support/tools.ts";
+import { requireTool, until } from "./support/tools.ts";
 
 const deploy = join(import.meta.dir, "..", "deploy");
 const nginx = requireTool("nginx", ["nginx"]);
@@ -28,28 +27,6 @@ async function run(argv: string[]): Promise<{ code: number; output: string }> {
   const proc = Bun.spawn(argv, { stdout: "pipe", stderr: "pipe" });
   const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   return { code, output: out + err };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(50);
-  }
 }
 
 describe("the deployment recipe's configurations", () => {

@@ -10,6 +10,7 @@ import { startServer } from "./support/binary.ts";
 import type { RunningServer } from "./support/binary.ts";
 import { postgresForTests, startTestPostgres } from "./support/postgres.ts";
 import type { TestDatabase, TestPostgres } from "./support/postgres.ts";
+import { until } from "./support/tools.ts";
 
 const { binaries } = postgresForTests();
 let pg: TestPostgres;
@@ -18,16 +19,6 @@ let server: RunningServer;
 let file: string;
 const auth = { authorization: "token demo_alice_repo" };
 const runs = "/api/v1/repos/alice/hello-world/actions/runs";
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(50);
-  }
-}
 
 beforeAll(async () => {
   if (!binaries) return;

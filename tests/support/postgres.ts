@@ -47,7 +47,8 @@ export function postgresForTests(): { binaries: PostgresBinaries | null; skipRea
   return { binaries: reason ? null : binaries, skipReason: reason };
 }
 
-async function freePort(): Promise<number> {
+/** A free TCP port on 127.0.0.1 (closed again: the caller binds it). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
