@@ -16,7 +16,7 @@ import type { RunningSync } from "../src/sync/index.ts";
 import { copiedTables } from "../src/sync/tables.ts";
 import { watchVisibility } from "./support/visibility.ts";
 import { postgresForTests, readerPassword, readerRole, startTestPostgres } from "./support/postgres.ts";
-import type { TestDatabase, TestPostgres } from "./support/postgres.ts";
+import type { TestDatabase, TestPostgres, TestStandby } from "./support/postgres.ts";
 
 const { binaries } = postgresForTests();
 const repoRoot = join(import.meta.dir, "..");
@@ -87,16 +87,28 @@ function queryCopy<T>(file: string, sql: string): T[] {
   }
 }
 
+/** What the source is (primary, standby, lagging, promoted) is logged apart from the sync's own states. */
+const sourceEvent = /^sync_source_(primary|standby|promoted)/;
+const states = (lines: LogLine[]) => lines.map((l) => l.event).filter((e) => !sourceEvent.test(e));
+
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
-describe.skipIf(binaries === null)("sync from the forge's PostgreSQL", () => {
+// Every guarantee twice: reading the primary, and reading a hot standby of it while the forge
+// writes on the primary (where no transaction id can be assigned, and the data lags).
+for (const mode of ["primary", "standby"] as const)
+describe.skipIf(binaries === null || (mode === "standby" && !binaries.pg_basebackup))(`sync from the forge's PostgreSQL (${mode})`, () => {
   let pg: TestPostgres;
+  let standby: TestStandby | null = null;
   let forge: TestDatabase;
   let admin: SQL;
   let file: string;
   const running: RunningSync[] = [];
+  /** The URL the sync reads: the primary's, or the standby's. */
+  const sourceOf = (db: TestDatabase) => (standby ? standby.urlsOf(db).readerUrl : db.readerUrl);
+  /** The standby has replayed everything written so far (on the primary: at once). */
+  const replicated = () => standby?.caughtUp() ?? Promise.resolve();
   // A small margin: correctness must come from the snapshot arithmetic, not from a wide window.
-  const follow = (dbPath: string, log: Log, from = forge.readerUrl) => {
+  const follow = (dbPath: string, log: Log, from = sourceOf(forge)) => {
     const sync = startSync({ edges: bunSyncEdges, from, dbPath, log, pollMs: 100, marginMs: 20 });
     running.push(sync);
     return sync;
@@ -107,6 +119,10 @@ describe.skipIf(binaries === null)("sync from the forge's PostgreSQL", () => {
     forge = await pg.createDatabase("forge");
     admin = new SQL(forge.adminUrl, { max: 4 });
     await seedPostgres(forge.adminUrl, { repos: 12, runs: 3_000, seed: 7 });
+    if (mode === "standby") {
+      standby = await pg.startStandby();
+      await replicated();
+    }
     file = tempFile();
   }, 60_000);
 
@@ -126,11 +142,12 @@ describe.skipIf(binaries === null)("sync from the forge's PostgreSQL", () => {
 
   test("the initial load copies every table, row for row", async () => {
     const { log, lines } = capture();
-    const sync = startSync({ edges: bunSyncEdges, from: forge.readerUrl, dbPath: file, log, once: true });
+    const sync = startSync({ edges: bunSyncEdges, from: sourceOf(forge), dbPath: file, log, once: true });
     await sync.caughtUp;
     await sync.finished;
     await expectCopyEqualsSource(admin, file);
-    expect(lines.map((l) => l.event)).toEqual(["sync_started", "sync_loading", "sync_loaded", "sync_following", "sync_stopped"]);
+    expect(states(lines)).toEqual(["sync_started", "sync_loading", "sync_loaded", "sync_following", "sync_stopped"]);
+    expect(lines.filter((l) => sourceEvent.test(l.event)).map((l) => l.event)).toEqual(mode === "standby" ? ["sync_source_standby"] : []);
     expect(JSON.stringify(lines)).not.toContain(readerPassword);
     expect(sync.status()).toMatchObject({ state: "stopped", polls: 1 });
   }, 60_000);
@@ -276,9 +293,9 @@ describe.skipIf(binaries === null)("sync from the forge's PostgreSQL", () => {
     await sync.stop();
   }, 30_000);
 
-  test("an idle forge: the polls go on, the overlap is not written again, the file changes once a second", async () => {
+  test("an idle forge: the polls go on, the overlap is not written again, the file changes once a heartbeat interval", async () => {
     // The default margin: a change stays in the overlapping windows for a second.
-    const sync = startSync({ edges: bunSyncEdges, from: forge.readerUrl, dbPath: file, pollMs: 100 });
+    const sync = startSync({ edges: bunSyncEdges, from: sourceOf(forge), dbPath: file, pollMs: 100 });
     running.push(sync);
     await sync.caughtUp;
     await admin`UPDATE workflow_runs SET display_title = 'idle test' WHERE id = (SELECT min(id) FROM workflow_runs)`;
@@ -292,7 +309,8 @@ describe.skipIf(binaries === null)("sync from the forge's PostgreSQL", () => {
     expect(sync.status().polls - pollsBefore).toBeGreaterThanOrEqual(15);
     // The changed run stays in the overlapping windows for a while: read again, not written again.
     expect(sync.status().rowsApplied).toBe(rowsBefore);
-    expect(changes).toBeLessThanOrEqual(3);
+    // One heartbeat every 5 s: at most one commit in these 2 s, so readers keep their remembered answers.
+    expect(changes).toBeLessThanOrEqual(1);
     expect(sync.status()).toMatchObject({ state: "following", fresh: true });
     await sync.stop();
   }, 30_000);
@@ -323,11 +341,12 @@ describe.skipIf(binaries === null)("sync from the forge's PostgreSQL", () => {
   test("a sync killed mid-batch resumes from its last committed batch", async () => {
     const big = await pg.createDatabase("forge_big");
     await seedPostgres(big.adminUrl, { repos: 20, runs: 20_000, seed: 3 });
+    await replicated();
     const bigAdmin = new SQL(big.adminUrl, { max: 2 });
     const target = tempFile();
     // The executable's own command, as an operator runs it.
     const child = (once: boolean) => {
-      const argv = [process.execPath, join(repoRoot, "src/main.ts"), "sync", "--from", big.readerUrl, "--db", target, ...(once ? ["--once"] : [])];
+      const argv = [process.execPath, join(repoRoot, "src/main.ts"), "sync", "--from", sourceOf(big), "--db", target, ...(once ? ["--once"] : [])];
       const proc = Bun.spawn(argv, { stdout: "pipe", stderr: "inherit" });
       let output = "";
       void (async () => {
@@ -350,6 +369,8 @@ describe.skipIf(binaries === null)("sync from the forge's PostgreSQL", () => {
     await proc.exited;
     expect(JSON.parse(state("sync_phase")!)).toBe("loading");
     expect(queryCopy<{ n: number }>(target, "SELECT count(*) AS n FROM workflow_runs")[0]!.n).toBeGreaterThan(0);
+    // The killed sync's heartbeat stays behind, as it was: its readers see it age.
+    expect(queryCopy<{ state: string }>(target, "SELECT state FROM sync_heartbeat")).toEqual([{ state: "loading" }]);
     ({ proc } = child(true));
     expect(await proc.exited).toBe(0);
     await expectCopyEqualsSource(bigAdmin, target);
@@ -359,6 +380,7 @@ describe.skipIf(binaries === null)("sync from the forge's PostgreSQL", () => {
     proc = follower.proc;
     await waitFor("the follower to follow", () => follower.output().includes('"event":"sync_following"'));
     await bigAdmin`UPDATE workflow_steps SET name = name || ' (renamed)'`;
+    await replicated();
     // A poll starts within 100 ms and needs far longer than that to apply this many rows.
     await Bun.sleep(250);
     proc.kill("SIGKILL");
@@ -370,7 +392,7 @@ describe.skipIf(binaries === null)("sync from the forge's PostgreSQL", () => {
     expect(await proc.exited).toBe(0);
     await expectCopyEqualsSource(bigAdmin, target);
     await bigAdmin.close();
-  }, 90_000);
+  }, 180_000);
 
   // Last: it takes the whole cluster down and up again.
   test("the source killed and restarted: the copy keeps its data, logs one line per change, catches up", async () => {
@@ -380,7 +402,8 @@ describe.skipIf(binaries === null)("sync from the forge's PostgreSQL", () => {
     const runsBefore = queryCopy<{ n: number }>(file, "SELECT count(*) AS n FROM workflow_runs")[0]!.n;
     await admin.close();
 
-    await pg.kill();
+    const source = standby ?? pg;
+    await source.kill();
     await waitFor("source_down", () => sync.status().state === "source_down");
     // A second follower that starts while the source is down.
     const late = capture();
@@ -394,15 +417,116 @@ describe.skipIf(binaries === null)("sync from the forge's PostgreSQL", () => {
     expect(sync.status()).toMatchObject({ state: "source_down", fresh: false });
     expect(JSON.stringify([...lines, ...late.lines])).not.toContain(readerPassword);
 
-    await pg.start();
+    await source.start();
     admin = new SQL(forge.adminUrl, { max: 4 });
     await admin`UPDATE workflow_runs SET display_title = 'after the restart' WHERE id = (SELECT min(id) FROM workflow_runs)`;
     await waitFor("the change after the restart", () =>
       queryCopy(file, "SELECT 1 FROM workflow_runs WHERE display_title = 'after the restart'").length === 1, 20_000);
     await lateSync.caughtUp;
     await waitFor("both copies to match", async () => (await copyEqualsSource(admin, file)) && (await copyEqualsSource(admin, lateFile)), 20_000);
-    const events = lines.map((l) => l.event);
+    const events = states(lines);
     expect(events.slice(events.indexOf("sync_source_down"))).toEqual(["sync_source_down", "sync_following"]);
     await waitFor("fresh again", () => sync.status().fresh);
   }, 60_000);
+});
+
+describe.skipIf(binaries === null || !binaries.pg_basebackup)("sync from a hot standby: its lag, a paused replay, a promotion", () => {
+  let pg: TestPostgres;
+  let standby: TestStandby;
+  let forge: TestDatabase;
+  let admin: SQL;
+  let standbyAdmin: SQL;
+  let sync: RunningSync | null = null;
+
+  beforeAll(async () => {
+    pg = await startTestPostgres(binaries!);
+    forge = await pg.createDatabase("forge");
+    await seedPostgres(forge.adminUrl, { repos: 4, runs: 400, seed: 11 });
+    standby = await pg.startStandby();
+    await standby.caughtUp();
+    admin = new SQL(forge.adminUrl, { max: 2 });
+    standbyAdmin = new SQL(standby.urlsOf(forge).adminUrl, { max: 1 });
+  }, 60_000);
+
+  afterAll(async () => {
+    await sync?.stop().catch(() => {});
+    await admin?.close();
+    await standbyAdmin?.close();
+    await pg?.destroy();
+  });
+
+  test("changes written on the primary reach the copy through the standby; the lag is replication plus poll", async () => {
+    const { log, lines } = capture();
+    const file = tempFile();
+    sync = startSync({ edges: bunSyncEdges, from: standby.urlsOf(forge).readerUrl, dbPath: file, log, pollMs: 100, marginMs: 20 });
+    await sync.caughtUp;
+    const ids = ((await admin`SELECT id FROM workflow_runs ORDER BY id LIMIT 50`) as { id: string }[]).map((r) => Number(r.id));
+    const watch = watchVisibility(file, ids);
+    const until = performance.now() + 3_000;
+    for (let i = 0; performance.now() < until; i++) {
+      const title = `via-standby-${i}`;
+      await admin`UPDATE workflow_runs SET display_title = ${title} WHERE id = ${ids[i % ids.length]!}`;
+      watch.committed(title);
+      await Bun.sleep(10);
+    }
+    const { lags: sorted, missed } = await watch.stop(5_000);
+    const [p50, p99] = [percentile(sorted, 50), percentile(sorted, 99)];
+    console.log(`through the standby: ${sorted.length} changes, primary commit to visible in the copy: p50 ${p50.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms (poll every 100 ms)`);
+    expect(missed).toBe(0);
+    expect(sorted.length).toBeGreaterThan(50);
+    const status = sync.status();
+    expect(status).toMatchObject({ state: "following", fresh: true, source: { role: "standby", receiving: true } });
+    expect(status.source!.replicationLagMs).toBeLessThan(2_000);
+    const [beat] = queryCopy<{ source_role: string; lag_ms: number }>(file, "SELECT source_role, lag_ms FROM sync_heartbeat");
+    expect(beat!.source_role).toBe("standby");
+    expect(lines.filter((l) => l.event === "sync_source_standby")).toHaveLength(1);
+  }, 30_000);
+
+  test("a standby whose replay stops: the lag grows past the bound, logged once; caught up again when it resumes", async () => {
+    const { log, lines } = capture();
+    await sync?.stop();
+    const file = tempFile();
+    sync = startSync({ edges: bunSyncEdges, from: standby.urlsOf(forge).readerUrl, dbPath: file, log, pollMs: 100, marginMs: 20, freshWithinMs: 1_000 });
+    await sync.caughtUp;
+    await standbyAdmin`SELECT pg_wal_replay_pause()`;
+    try {
+      // The primary goes on writing; the standby receives the WAL but applies none of it.
+      for (let i = 0; i < 5; i++) {
+        await admin`UPDATE workflow_runs SET display_title = ${`paused-${i}`} WHERE id = (SELECT min(id) FROM workflow_runs)`;
+        await Bun.sleep(100);
+      }
+      await waitFor("the lag to pass the bound", () => !sync!.status().fresh, 10_000);
+      expect(sync.status().state).toBe("following");
+      expect(sync.status().lagMs!).toBeGreaterThan(1_000);
+      await Bun.sleep(1_000);
+      expect(lines.filter((l) => l.event === "sync_source_standby_lagging")).toHaveLength(1);
+    } finally {
+      await standbyAdmin`SELECT pg_wal_replay_resume()`;
+    }
+    await waitFor("fresh again", () => sync!.status().fresh, 10_000);
+    await waitFor("the change", () => queryCopy(file, "SELECT 1 FROM workflow_runs WHERE display_title = 'paused-4'").length === 1);
+    expect(lines.map((l) => l.event).filter((e) => sourceEvent.test(e))).toEqual(["sync_source_standby", "sync_source_standby_lagging", "sync_source_standby"]);
+  }, 30_000);
+
+  test("a standby promoted to primary: logged once, followed on without a reload", async () => {
+    const { log, lines } = capture();
+    await sync?.stop();
+    const file = tempFile();
+    sync = startSync({ edges: bunSyncEdges, from: standby.urlsOf(forge).readerUrl, dbPath: file, log, pollMs: 100, marginMs: 20 });
+    await sync.caughtUp;
+    await standby.promote();
+    await waitFor("the promotion", () => lines.some((l) => l.event === "sync_source_promoted"), 10_000);
+    // Written on the promoted server itself now.
+    const promoted = new SQL(standby.urlsOf(forge).adminUrl, { max: 1 });
+    try {
+      await promoted`UPDATE workflow_runs SET display_title = 'after the promotion' WHERE id = (SELECT max(id) FROM workflow_runs)`;
+      await waitFor("the change", () => queryCopy(file, "SELECT 1 FROM workflow_runs WHERE display_title = 'after the promotion'").length === 1);
+      await waitFor("the copy to match the promoted server", () => copyEqualsSource(promoted, file));
+    } finally {
+      await promoted.close();
+    }
+    expect(lines.filter((l) => l.event === "sync_source_promoted")).toHaveLength(1);
+    expect(states(lines).filter((e) => e === "sync_loading")).toHaveLength(1);
+    expect(sync.status()).toMatchObject({ state: "following", fresh: true, source: { role: "primary" } });
+  }, 30_000);
 });

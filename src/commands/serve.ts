@@ -7,20 +7,8 @@ import type { Runtime } from "../runtime/types.ts";
 import { demoTokens } from "../seed/fixtures.ts";
 import { createStore } from "../store/index.ts";
 import { startSync } from "../sync/index.ts";
-import type { SyncStatus } from "../sync/index.ts";
+import { fileSyncHealth } from "../sync/heartbeat.ts";
 import { version } from "../version.ts";
-
-/** /readyz: ready while the copy is fresh; otherwise 503, with how far behind it is. */
-function readiness(s: SyncStatus) {
-  return {
-    ready: s.fresh,
-    sync: s.state,
-    lag_ms: s.lagMs,
-    data_as_of: s.dataAsOf === null ? null : new Date(s.dataAsOf).toISOString(),
-    last_batch_at: s.lastBatchAt === null ? null : new Date(s.lastBatchAt).toISOString(),
-    loading: s.load,
-  };
-}
 
 export async function serve(config: ServeConfig, runtime: Runtime): Promise<number> {
   const logger = stdoutLogger(config.log.level, config.log.format);
@@ -31,6 +19,8 @@ export async function serve(config: ServeConfig, runtime: Runtime): Promise<numb
   // then reads the same file on its own read-only connection while batches land (WAL).
   const sync = config.syncFrom !== undefined ? startSync({ edges: runtime.sync, from: config.syncFrom, dbPath: dbFile!, log }) : null;
   const opened = dbFile === undefined ? await runtime.openEmbeddedDemo() : runtime.openDatabaseFile(dbFile);
+  // /readyz and /metrics from the heartbeat a sync writes into the file, this process's or another's.
+  const syncHealth = dbFile === undefined ? null : fileSyncHealth(opened.db, Date.now);
   const app = createApp({
     store: createStore(opened.db),
     dataVersion: opened.dataVersion,
@@ -45,8 +35,8 @@ export async function serve(config: ServeConfig, runtime: Runtime): Promise<numb
     logger,
     limits,
     database: opened.db,
-    readiness: sync ? () => readiness(sync.status()) : undefined,
-    syncStatus: sync ? () => sync.status() : undefined,
+    readiness: syncHealth ? () => syncHealth.readiness() : undefined,
+    syncStatus: syncHealth ? () => syncHealth.facts() : undefined,
   });
 
   const listening = await runtime.listen(app.fetch, {

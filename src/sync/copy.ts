@@ -29,8 +29,13 @@ export interface CopyTarget {
   remove(table: CopiedTable, keys: readonly KeyValues[]): void;
   /** Delete every copied row (a full load starts from nothing). */
   clear(): void;
+  /** Commits the batch with the progress it reaches and the sync's heartbeat as of now. */
   commit(progress: Partial<SyncProgress>): void;
   rollback(): void;
+  /** The heartbeat alone, in a transaction of its own (a state change, or an idle interval passed). */
+  beat(): void;
+  /** No heartbeat any more: nothing follows the file (after a --once run). */
+  clearHeartbeat(): void;
   close(): void;
 }
 

@@ -34,6 +34,8 @@ import { keyFromJson } from "./rows.ts";
 import type { DeletedRow, ForgeSource, Page, Snapshot } from "./source.ts";
 import { SourceUnavailable } from "./source.ts";
 import type { SyncStatusTracker } from "./status.ts";
+import { defaultHeartbeatEveryMs } from "./heartbeat.ts";
+import type { ReplicationWatch } from "./replication.ts";
 import { copiedTable, copiedTables, keyOf } from "./tables.ts";
 import type { CopiedTable, KeyValues } from "./tables.ts";
 import { advance, beforeAnything, windowAfter } from "./watermarks.ts";
@@ -50,20 +52,25 @@ export interface EngineOptions {
   pollPageRows: number;
   /** How long a new load waits for transactions older than it before re-reading everything once. */
   loadWaitMs: number;
-  /** A poll that changed nothing still records its marks in the file this often. */
-  persistIdleMs: number;
+  /**
+   * A poll that changed nothing still records its marks and the heartbeat in the file this
+   * often: every such commit makes the file's readers drop their remembered answers.
+   */
+  heartbeatEveryMs: number;
   /** Stop after the first poll that follows the load (or the restart). */
   once: boolean;
 }
 
 export const defaultEngineOptions: EngineOptions = {
-  pollMs: 200, marginMs: 1000, loadPageRows: 10_000, pollPageRows: 5_000, loadWaitMs: 30_000, persistIdleMs: 1000, once: false,
+  pollMs: 200, marginMs: 1000, loadPageRows: 10_000, pollPageRows: 5_000, loadWaitMs: 30_000, heartbeatEveryMs: defaultHeartbeatEveryMs, once: false,
 };
 
 export interface EngineDeps {
   openSource: () => ForgeSource;
   target: CopyTarget;
   status: SyncStatusTracker;
+  /** Tells a primary from a standby, and the standby's lag. */
+  replication: ReplicationWatch;
   log: Log;
   now: () => number;
   sleep: (ms: number, wake: AbortSignal) => Promise<void>;
@@ -76,6 +83,7 @@ class Stopped extends Error {}
 export class SyncEngine {
   private readonly stopping = new AbortController();
   private readonly applied = new AppliedRecently();
+  private lastBeatAt = -Infinity;
   private caughtUpResolve!: () => void;
   private caughtUpReject!: (e: Error) => void;
   readonly caughtUp: Promise<void>;
@@ -103,6 +111,8 @@ export class SyncEngine {
   private async run(): Promise<void> {
     const { status, target } = this.deps;
     status.restored(target.progress().dataAsOfMs);
+    // Before anything else: the file's readers learn at once that a sync has (re)started and is not yet following.
+    this.beat();
     let attempt = 0;
     while (!this.stopping.signal.aborted) {
       const source = this.deps.openSource();
@@ -114,7 +124,10 @@ export class SyncEngine {
         target.rollback();
         if (e instanceof Stopped || this.stopping.signal.aborted) break;
         const message = e instanceof Error ? e.message : String(e);
+        const before = status.state;
         status.enter(e instanceof SourceUnavailable ? "source_down" : "failing", {}, message);
+        // Readers learn at once that the copy is not followed; while it stays so, once an interval.
+        if (status.state !== before || this.deps.now() - this.lastBeatAt >= this.options.heartbeatEveryMs) this.beat();
         await this.deps.sleep(this.deps.backoff(attempt++), this.stopping.signal);
       } finally {
         await source.close().catch(() => {});
@@ -122,20 +135,34 @@ export class SyncEngine {
     }
     this.caughtUpReject(new Error("the sync stopped before it caught up"));
     status.enter("stopped");
+    // A --once copy is a snapshot nothing follows: its readers answer as for a seeded file.
+    if (this.options.once) {
+      try {
+        this.deps.target.clearHeartbeat();
+      } catch { /* its readers then see a stopped sync */ }
+    } else {
+      this.beat();
+    }
+  }
+
+  /** The heartbeat alone; a file that cannot take it (the fault at hand, perhaps) is not another fault. */
+  private beat(): void {
+    try {
+      this.deps.target.beat();
+      this.lastBeatAt = this.deps.now();
+    } catch { /* readers see the heartbeat age instead */ }
   }
 
   private async follow(source: ForgeSource, succeeded: () => void): Promise<void> {
-    const { status, now, target } = this.deps;
-    // In memory the marks advance every poll; the file gets them with changes, or once a persistIdleMs.
+    const { now, target } = this.deps;
+    // In memory the marks advance every poll; the file gets them with changes, or once a heartbeatEveryMs.
     let history = target.progress().history;
-    let persistedAt = now();
     for (;;) {
       const started = now();
-      const poll = await this.poll(source, history, this.options.once || started - persistedAt >= this.options.persistIdleMs);
+      const poll = await this.poll(source, history, this.options.once || started - this.lastBeatAt >= this.options.heartbeatEveryMs);
       history = poll.history;
-      if (poll.committed) persistedAt = started;
+      if (poll.committed) this.lastBeatAt = started;
       succeeded();
-      status.enter("following", { rows: poll.applied });
       this.caughtUpResolve();
       if (this.options.once) throw new Stopped();
       await this.deps.sleep(Math.max(0, started + this.options.pollMs - now()), this.stopping.signal);
@@ -151,7 +178,9 @@ export class SyncEngine {
     const { target, status, now } = this.deps;
     const window = windowAfter(history, this.options.marginMs * 1000);
     const localClock = now();
-    const clockUs = await source.clockUs();
+    const clock = await source.sourceClock();
+    const clockUs = clock.us;
+    const facts = this.deps.replication.observe(clock, localClock);
     const applied = this.applied;
     try {
       return await source.inSnapshot(async (snapshot) => {
@@ -185,15 +214,19 @@ export class SyncEngine {
           this.checkStopped();
         }
         const next = advance(history, { nextXid: snapshot.nextXid, clockUs, seq }, snapshot.xmin);
-        const committed = written > 0 || persist;
+        // The status first: the heartbeat committed with the batch is this poll's. A state change is always written.
+        const committed = written > 0 || persist || status.state !== "following";
+        // A standby's lag not known yet: its data is at most as old as the mark's clock.
+        const replicationLagMs = facts.replicationLagMs ?? Math.max(0, Math.round((clock.nowUs - clock.us) / 1000));
+        status.pollDone(localClock - replicationLagMs, facts, { nextXid: snapshot.nextXid, deletedSeq: seq });
+        status.enter("following", { rows: written });
         if (committed) {
+          if (written > 0) status.batchCommitted(written);
           target.commit({ phase: "following", history: next, dataAsOfMs: Math.floor(clockUs / 1000) });
-          status.batchCommitted(written);
         } else {
           target.rollback();
         }
         applied.committed(windowAfter(next, this.options.marginMs * 1000));
-        status.pollDone(localClock);
         return { applied: written, history: next, committed };
       });
     } catch (e) {

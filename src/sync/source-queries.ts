@@ -51,4 +51,15 @@ export const maxDeletedSeqSql = `SELECT coalesce(max(seq), 0)::text AS seq FROM 
 export const snapshotSql = `SELECT xmin::text AS xmin, CASE WHEN age = 2147483647 THEN NULL ELSE (xmin + age)::text END AS next_xid
   FROM (SELECT pg_snapshot_xmin(s)::text::int8 AS xmin, age((pg_snapshot_xmin(s)::text::int8 % 4294967296)::text::xid) AS age
         FROM pg_current_snapshot() AS s) AS snapshot`;
-export const clockSql = `SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::int8::text AS us`;
+// The mark's clock (see replication.ts): clock_timestamp() on a primary; on a hot standby the
+// newest commit it has replayed, or before any its last restartpoint's time. Every function
+// here is allowed to any role; pg_stat_wal_receiver shows others only the receiver's pid.
+export const clockSql = `SELECT (extract(epoch FROM CASE WHEN pg_is_in_recovery()
+      THEN greatest(pg_last_xact_replay_timestamp(), (SELECT checkpoint_time FROM pg_control_checkpoint()))
+      ELSE clock_timestamp() END) * 1000000)::int8::text AS us,
+    pg_is_in_recovery() AS standby,
+    pg_wal_lsn_diff(pg_last_wal_receive_lsn(), '0/0')::text AS received,
+    pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '0/0')::text AS replayed,
+    EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE pid IS NOT NULL) AS receiving,
+    (extract(epoch FROM clock_timestamp()) * 1000000)::int8::text AS now_us,
+    (extract(epoch FROM pg_last_xact_replay_timestamp()) * 1000000)::int8::text AS replayed_at_us`;

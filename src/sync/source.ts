@@ -1,5 +1,6 @@
 // What the sync needs from the forge's PostgreSQL, as plain types: the Bun.sql implementation
 // is in bun/postgres-source.ts. Every method only reads.
+import type { SourceClock } from "./replication.ts";
 import type { SqliteRow } from "./rows.ts";
 import type { CopiedTable, KeyValues } from "./tables.ts";
 
@@ -42,8 +43,10 @@ export interface Snapshot {
 }
 
 export interface ForgeSource {
-  /** clock_timestamp() in µs, in its own statement, so it is read before the next snapshot. */
+  /** The mark's clock in µs (sourceClock().us), in its own statement, so it is read before the next snapshot. */
   clockUs(): Promise<number>;
+  /** The mark's clock and what the source is (a primary, or a standby and how far it has replayed). */
+  sourceClock(): Promise<SourceClock>;
   /** The xmin of a fresh snapshot: transactions with lower ids have all ended. */
   currentXmin(): Promise<number>;
   inSnapshot<T>(read: (snapshot: Snapshot) => Promise<T>): Promise<T>;

@@ -4,6 +4,7 @@
 import { SQL } from "bun";
 import { rowConverter } from "../rows.ts";
 import type { ResultColumn, SqliteRow } from "../rows.ts";
+import type { SourceClock } from "../replication.ts";
 import type { DeletedRow, ForgeSource, Page, PageCursor, Snapshot } from "../source.ts";
 import { SourceUnavailable } from "../source.ts";
 import { clockSql, deletedAfterSql, maxDeletedSeqSql, snapshotSql, tableQueries } from "../source-queries.ts";
@@ -83,14 +84,23 @@ export function openPostgresSource(url: string): ForgeSource {
     },
   });
 
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  const sourceClock = async (): Promise<SourceClock> => {
+    try {
+      const [[us, standby, received, replayed, receiving, nowUs, replayedAtUs]] = (await run(sql, clockSql, [])) as [[string, boolean, string | null, string | null, boolean, string, string | null]];
+      return {
+        us: Number(us), standby: standby === true, receivedLsn: num(received), replayedLsn: num(replayed),
+        receiving: receiving === true, nowUs: Number(nowUs), replayedAtUs: num(replayedAtUs),
+      };
+    } catch (e) {
+      return fail(e);
+    }
+  };
+
   return {
+    sourceClock,
     async clockUs() {
-      try {
-        const [[us]] = (await run(sql, clockSql, [])) as [[string]];
-        return Number(us);
-      } catch (e) {
-        return fail(e);
-      }
+      return (await sourceClock()).us;
     },
     async currentXmin() {
       try {

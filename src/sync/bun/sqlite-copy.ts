@@ -8,11 +8,14 @@ import { progressEntries, progressFromEntries, syncStateKeys } from "../copy.ts"
 import type { CopyTarget, SyncProgress } from "../copy.ts";
 import type { SqliteRow } from "../rows.ts";
 import { copiedTables } from "../tables.ts";
+import { heartbeatColumns, heartbeatValues } from "../heartbeat.ts";
+import type { Heartbeat } from "../heartbeat.ts";
 import type { CopiedTable, KeyValues } from "../tables.ts";
 
 interface TableStatements { upsert: Statement; remove: Statement }
 
-export function openSqliteCopy(path: string): CopyTarget {
+/** `heartbeat`: the row the file gets with every commit (see heartbeat.ts). */
+export function openSqliteCopy(path: string, heartbeat: () => Heartbeat): CopyTarget {
   const db = new Database(path, { create: true, strict: true });
   db.run("PRAGMA busy_timeout = 10000");
   db.run("PRAGMA journal_mode = WAL");
@@ -32,6 +35,9 @@ export function openSqliteCopy(path: string): CopyTarget {
     }];
   }));
   const writeState = db.prepare("INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+  const writeHeartbeat = db.prepare(
+    `INSERT OR REPLACE INTO sync_heartbeat (id, ${heartbeatColumns.join(", ")}) VALUES (1, ${heartbeatColumns.map(() => "?").join(", ")})`,
+  );
   const readState = db.prepare(`SELECT key, value FROM sync_state WHERE key IN (${syncStateKeys.map(() => "?").join(", ")})`);
 
   let progress: SyncProgress = progressFromEntries(
@@ -56,11 +62,30 @@ export function openSqliteCopy(path: string): CopyTarget {
     },
     commit(next: Partial<SyncProgress>) {
       for (const [key, value] of progressEntries(next)) writeState.run(key, value);
+      writeHeartbeat.run(...heartbeatValues(heartbeat()));
       db.run("COMMIT");
       progress = { ...progress, ...next };
     },
+    beat() {
+      if (db.inTransaction) {
+        writeHeartbeat.run(...heartbeatValues(heartbeat()));
+        return;
+      }
+      db.run("BEGIN IMMEDIATE");
+      try {
+        writeHeartbeat.run(...heartbeatValues(heartbeat()));
+        db.run("COMMIT");
+      } catch (e) {
+        if (db.inTransaction) db.run("ROLLBACK");
+        throw e;
+      }
+    },
     rollback() {
       if (db.inTransaction) db.run("ROLLBACK");
+    },
+    clearHeartbeat() {
+      if (db.inTransaction) db.run("ROLLBACK");
+      db.run("DELETE FROM sync_heartbeat");
     },
     close() {
       if (db.inTransaction) db.run("ROLLBACK");
