@@ -126,7 +126,11 @@ describe("tables and queries", () => {
 
   test("keyset pages walk the primary key and the updated_at index", () => {
     const q = tableQueries(copiedTable("workflow_steps")!);
-    expect(q.rowsAfterKey).toContain(`WHERE ("job_id", "number") > ($1, $2) ORDER BY "job_id", "number" LIMIT $3`);
+    expect(q.copyRowsAfter([12, 3], 500)).toBe(`COPY (SELECT "job_id", "number", "name", "status", "conclusion", "started_at", "completed_at", "updated_at"`
+      + ` FROM "workflow_steps" WHERE ("job_id", "number") > (12, 3) ORDER BY "job_id", "number" LIMIT 500) TO STDOUT (FORMAT binary)`);
+    expect(q.copyRowsAfter(null, 500)).toContain(`FROM "workflow_steps" ORDER BY "job_id", "number" LIMIT 500)`);
+    // COPY takes no parameters: only integers are ever written into it.
+    expect(() => q.copyRowsAfter([1.5, 2], 500)).toThrow(TypeError);
     expect(q.changedAfter).toContain(`"updated_at" >= $2::timestamptz AND ("updated_at", "job_id", "number") > ($2::timestamptz, $3, $4)`);
     expect(q.changedAfter).toEndWith(`ORDER BY "updated_at", "job_id", "number" LIMIT $5`);
     expect(q.withKeys).toContain(`IN (SELECT * FROM unnest($1::int8[], $2::int8[]))`);
@@ -137,7 +141,7 @@ describe("tables and queries", () => {
 describe("progress in sync_state", () => {
   test("round-trips, and an empty file reads as never loaded", () => {
     const progress: SyncProgress = {
-      phase: "following", load: null, history: [mark(5, 1_700_000_000_000_000, 3), beforeAnything], dataAsOfMs: 1_700_000_000_000,
+      phase: "following", load: null, indexes: ["CREATE INDEX i ON t (a)"], history: [mark(5, 1_700_000_000_000_000, 3), beforeAnything], dataAsOfMs: 1_700_000_000_000,
     };
     expect(progressFromEntries(new Map(progressEntries(progress)))).toEqual(progress);
     expect(progressFromEntries(new Map()).phase).toBe("empty");
