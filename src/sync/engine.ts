@@ -257,15 +257,15 @@ export class SyncEngine {
     }
     const rowsSeconds = (now() - startedAt) / 1000;
     // One index per transaction: a killed sync builds the rest when it starts again.
+    // The status shows "indexes" with the number still to build.
     let indexes = target.progress().indexes;
-    status.loading("indexes", 0);
     while (indexes.length > 0) {
+      status.loading("indexes", indexes.length);
       this.checkStopped();
       target.begin();
       target.execute(indexes[0]!);
       indexes = indexes.slice(1);
       target.commit({ indexes });
-      status.loading("indexes", target.progress().indexes.length);
     }
     target.begin();
     target.commit({ phase: "following", load: null });
