@@ -10,6 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Log } from "../src/observability/log.ts";
 import { seedPostgres } from "../src/seed/postgres.ts";
+import { applyMigrations } from "../db/migrations/apply.ts";
+import { openPostgresSource } from "../src/sync/bun/postgres-source.ts";
 import { startSync } from "../src/sync/index.ts";
 import { bunSyncEdges } from "../src/runtime/bun/index.ts";
 import type { RunningSync } from "../src/sync/index.ts";
@@ -78,6 +80,29 @@ async function copyEqualsSource(admin: SQL, file: string): Promise<boolean> {
   return true;
 }
 
+/** The file's tables, indexes and triggers, by name. */
+function schemaOf(db: Database): { type: string; name: string; tbl_name: string; sql: string | null }[] {
+  return db.query("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name").all() as never;
+}
+
+/** What the migrations alone make of an empty file: the schema a loaded copy must end with. */
+function migratedSchema(): ReturnType<typeof schemaOf> {
+  const db = new Database(":memory:");
+  try {
+    applyMigrations(db);
+    return schemaOf(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** run_days as its triggers keep it, counted again from the runs. */
+function expectRunDaysCounted(file: string): void {
+  const kept = queryCopy(file, "SELECT repo_id, day, runs FROM run_days ORDER BY 1, 2");
+  expect(kept.length).toBeGreaterThan(0);
+  expect(kept).toEqual(queryCopy(file, "SELECT repo_id, created_at / 86400000 AS day, count(*) AS runs FROM workflow_runs GROUP BY 1, 2 ORDER BY 1, 2"));
+}
+
 function queryCopy<T>(file: string, sql: string): T[] {
   const db = new Database(file, { readonly: true });
   try {
@@ -90,6 +115,14 @@ function queryCopy<T>(file: string, sql: string): T[] {
 /** What the source is (primary, standby, lagging, promoted) is logged apart from the sync's own states. */
 const sourceEvent = /^sync_source_(primary|standby|promoted)/;
 const states = (lines: LogLine[]) => lines.map((l) => l.event).filter((e) => !sourceEvent.test(e));
+/** A sync_state value of a file another process writes, or undefined while there is none. */
+function stateOf(file: string, key: string): string | undefined {
+  try {
+    return queryCopy<{ value: string }>(file, `SELECT value FROM sync_state WHERE key = '${key}'`)[0]?.value;
+  } catch {
+    return undefined; // the file is still being created
+  }
+}
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
@@ -146,11 +179,69 @@ describe.skipIf(binaries === null || (mode === "standby" && !binaries.pg_basebac
     await sync.caughtUp;
     await sync.finished;
     await expectCopyEqualsSource(admin, file);
+    // The indexes set aside for the load are all back, as the migrations made them.
+    const db = new Database(file, { readonly: true });
+    expect(schemaOf(db)).toEqual(migratedSchema());
+    db.close();
+    expectRunDaysCounted(file);
     expect(states(lines)).toEqual(["sync_started", "sync_loading", "sync_loaded", "sync_following", "sync_stopped"]);
     expect(lines.filter((l) => sourceEvent.test(l.event)).map((l) => l.event)).toEqual(mode === "standby" ? ["sync_source_standby"] : []);
     expect(JSON.stringify(lines)).not.toContain(readerPassword);
     expect(sync.status()).toMatchObject({ state: "stopped", polls: 1 });
   }, 60_000);
+
+  test("values of every shape the forge schema allows load as the driver's values convert", async () => {
+    const shapes = await pg.createDatabase("forge_shapes");
+    const sql = new SQL(shapes.adminUrl, { max: 1 });
+    const max = "9007199254740991";
+    const long = "Ünïcødé ✓ ".repeat(8); // past the decoder's cache of short texts
+    const awkward = "tab\there, newline\nthere, back\\slash, \"quoted\", 'single', 😀";
+    await sql.unsafe(`
+      INSERT INTO accounts (id, login, type, site_admin, suspended_at, created_at) VALUES
+        (1, 'Ünïcødé-ユーザー', 'User', true, '1969-12-31 23:59:59.999999+00', '1900-01-01 00:00:00.0005+00'),
+        (${max}, '${long}', 'Organization', false, NULL, '2999-12-31 23:59:59.999999+00');
+      INSERT INTO org_members (org_id, user_id, role) VALUES (${max}, 1, 'owner');
+      INSERT INTO repositories (id, owner_id, name, visibility, actions_enabled, default_branch, deleted_at) VALUES
+        (${max}, ${max}, 'wide', 'private', false, '${long}', '2000-01-01 00:00:00+00'), (2, 1, 'narrow', 'public', true, 'main', NULL);
+      INSERT INTO repo_collaborators (repo_id, user_id, permission) VALUES (${max}, 1, 'admin');
+      INSERT INTO personal_access_tokens (id, user_id, name, token_hash, scopes, expires_at, revoked_at) VALUES
+        (1, 1, '${awkward.replaceAll("'", "''")}', '${"a".repeat(64)}', ARRAY['repo', 'a,b', 'say "hi"', 'back\\slash', NULL, '{braces}', ''], '1970-01-01 00:00:00.000001+00', NULL),
+        (2, 1, 'empty', '${"b".repeat(64)}', '{}', NULL, now());
+      INSERT INTO workflows (id, repo_id, path, name, state) VALUES (${max}, ${max}, '.shithub/workflows/${long}.yml', '${long}', 'active');
+      INSERT INTO workflow_runs (id, repo_id, workflow_id, run_number, run_attempt, workflow_file, workflow_name, display_title, head_sha, head_ref,
+          event, status, conclusion, actor_id, triggering_actor_id, started_at, completed_at, created_at) VALUES
+        (${max}, ${max}, ${max}, 2147483647, 32767, '.shithub/workflows/${long}.yml', '${long}', '${awkward.replaceAll("'", "''")}', '${"f".repeat(40)}',
+          'refs-like/${long}', 'workflow_dispatch', 'completed', 'startup_failure', ${max}, 1, '1999-12-31 23:59:59.999999+00', '2000-01-01 00:00:00.000999+00', '2026-05-12 15:00:00.123456+00'),
+        (1, 2, ${max}, 1, 1, 'ci.yml', 'CI', '', '${"0".repeat(40)}', 'main', 'push', 'queued', NULL, NULL, NULL, NULL, NULL, '1969-07-20 20:17:40+00');
+      INSERT INTO workflow_jobs (id, run_id, run_attempt, job_index, job_key, job_name, runs_on, status, conclusion, cancel_requested, needs_jobs,
+          runner_name, started_at, completed_at) VALUES
+        (${max}, ${max}, 32767, 2147483647, '${long}', '${awkward.replaceAll("'", "''")}', 'ubuntu-latest', 'completed', 'action_required', true,
+          ARRAY['${long}', 'b', 'with space', 'with,comma'], '${awkward.replaceAll("'", "''")}', '2026-05-12 15:00:00.000001+00', '2026-05-12 15:00:00.999999+00'),
+        (1, 1, 1, 0, 'build', 'build', 'self-hosted', 'queued', NULL, false, '{}', NULL, NULL, NULL);
+      INSERT INTO workflow_steps (job_id, number, name, status, conclusion, started_at, completed_at) VALUES
+        (${max}, 2147483647, '${long}', 'completed', 'skipped', '2026-05-12 15:00:00.5+00', '2026-05-12 15:00:01+00'), (1, 1, 'Set up job', 'queued', NULL, NULL, NULL);
+      INSERT INTO workflow_artifacts (id, run_id, name, size_in_bytes, expires_at) VALUES (${max}, ${max}, '${long}', ${max}, '9999-12-31 23:59:59.999999+00'),
+        (1, 1, 'empty', 0, NULL);
+    `);
+    const target = tempFile();
+    const sync = startSync({ edges: bunSyncEdges, from: shapes.readerUrl, dbPath: target, once: true });
+    await sync.finished;
+    expect(sync.status().lastError).toBeNull();
+    await expectCopyEqualsSource(sql, target);
+    // The same rows as the driver's values make of them (rows.ts): every row, read by the poll's query.
+    const source = openPostgresSource(shapes.readerUrl);
+    const viaDriver = await source.inSnapshot(async (s) => {
+      const all = new Map<string, unknown[][]>();
+      for (const table of copiedTables) all.set(table.name, (await s.changedRows(table, null, null, 1_000)).rows);
+      return all;
+    });
+    await source.close();
+    for (const table of copiedTables) {
+      const byKey = (a: unknown[], b: unknown[]) => table.keyIndexes.reduce((d, i) => d || (a[i] as number) - (b[i] as number), 0);
+      expect({ table: table.name, rows: copyRows(target, table) }).toEqual({ table: table.name, rows: [...viaDriver.get(table.name)!].sort(byKey) });
+    }
+    await sql.close();
+  }, 30_000);
 
   test("updates, inserts, deletes and cascades arrive", async () => {
     const { log } = capture();
@@ -338,15 +429,22 @@ describe.skipIf(binaries === null || (mode === "standby" && !binaries.pg_basebac
     await sync.stop();
   }, 30_000);
 
+  // A forge large enough for a load of several pages, for the tests that kill the sync.
+  let bigForge: Promise<TestDatabase> | null = null;
+  const big = () => (bigForge ??= (async () => {
+    const db = await pg.createDatabase("forge_big");
+    await seedPostgres(db.adminUrl, { repos: 20, runs: 20_000, seed: 3 });
+    return db;
+  })());
+
   test("a sync killed mid-batch resumes from its last committed batch", async () => {
-    const big = await pg.createDatabase("forge_big");
-    await seedPostgres(big.adminUrl, { repos: 20, runs: 20_000, seed: 3 });
+    const bigDb = await big();
     await replicated();
-    const bigAdmin = new SQL(big.adminUrl, { max: 2 });
+    const bigAdmin = new SQL(bigDb.adminUrl, { max: 2 });
     const target = tempFile();
     // The executable's own command, as an operator runs it.
     const child = (once: boolean) => {
-      const argv = [process.execPath, join(repoRoot, "src/main.ts"), "sync", "--from", sourceOf(big), "--db", target, ...(once ? ["--once"] : [])];
+      const argv = [process.execPath, join(repoRoot, "src/main.ts"), "sync", "--from", sourceOf(bigDb), "--db", target, ...(once ? ["--once"] : [])];
       const proc = Bun.spawn(argv, { stdout: "pipe", stderr: "inherit" });
       let output = "";
       void (async () => {
@@ -354,13 +452,7 @@ describe.skipIf(binaries === null || (mode === "standby" && !binaries.pg_basebac
       })();
       return { proc, output: () => output };
     };
-    const state = (key: string) => {
-      try {
-        return queryCopy<{ value: string }>(target, `SELECT value FROM sync_state WHERE key = '${key}'`)[0]?.value;
-      } catch {
-        return undefined; // the file is still being created
-      }
-    };
+    const state = (key: string) => stateOf(target, key);
 
     // Killed during the full load, after some batches were committed.
     let { proc } = child(false);
@@ -393,6 +485,36 @@ describe.skipIf(binaries === null || (mode === "standby" && !binaries.pg_basebac
     await expectCopyEqualsSource(bigAdmin, target);
     await bigAdmin.close();
   }, 180_000);
+
+  test("a sync killed while it builds the indexes set aside for the load builds the rest, reading no row again", async () => {
+    const bigDb = await big();
+    await replicated();
+    const bigAdmin = new SQL(bigDb.adminUrl, { max: 2 });
+    const indexing = tempFile();
+    const killed = Bun.spawn([process.execPath, join(repoRoot, "src/main.ts"), "sync", "--from", sourceOf(bigDb), "--db", indexing], { stdout: "ignore", stderr: "inherit" });
+    const left = () => JSON.parse(stateOf(indexing, "sync_deferred_indexes") ?? "[]") as string[];
+    // Killed with several of workflow_runs' indexes still to build (the slow ones: more to go after them).
+    await waitFor("the index build", () => stateOf(indexing, "sync_phase") === '"indexing"' && left().length >= 4, 60_000);
+    killed.kill("SIGKILL");
+    await killed.exited;
+    expect(JSON.parse(stateOf(indexing, "sync_phase")!)).toBe("indexing");
+    const missing = left();
+    expect(missing.length).toBeGreaterThan(0);
+    const indexNames = () => queryCopy<{ name: string }>(indexing, "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").map((r) => r.name);
+    const expectedIndexes = migratedSchema().filter((o) => o.type === "index" && o.sql !== null).map((o) => o.name);
+    expect(indexNames().length).toBe(expectedIndexes.length - missing.length);
+    const resumed = Bun.spawn([process.execPath, join(repoRoot, "src/main.ts"), "sync", "--from", sourceOf(bigDb), "--db", indexing, "--once"], { stdout: "pipe", stderr: "inherit" });
+    const resumedLog = await new Response(resumed.stdout).text();
+    expect(await resumed.exited).toBe(0);
+    expect(resumedLog).toContain('"event":"sync_loaded","rows":0,');
+    const reopened = new Database(indexing, { readonly: true });
+    expect(schemaOf(reopened)).toEqual(migratedSchema());
+    reopened.close();
+    expect(left()).toEqual([]);
+    await expectCopyEqualsSource(bigAdmin, indexing);
+    expectRunDaysCounted(indexing);
+    await bigAdmin.close();
+  }, 90_000);
 
   // Last: it takes the whole cluster down and up again.
   test("the source killed and restarted: the copy keeps its data, logs one line per change, catches up", async () => {

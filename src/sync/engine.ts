@@ -23,14 +23,17 @@
 // does, it is upserted instead.
 //   One poll is one SQLite transaction, committed together with the marks it proves, so readers
 // never see half of a source transaction and a killed sync resumes from its last commit.
-//   The full load reads every table in one snapshot S0, keyset-paginated by primary key and
-// committed in batches (a killed load resumes from its last key in a new snapshot). Before S0
+//   The full load reads every table in one snapshot S0, keyset-paginated by primary key (each
+// page one binary COPY, streamed) and committed page by page (a killed load resumes from its
+// last key in a new snapshot); the tables' secondary indexes are dropped first and built once
+// the rows are in, one per transaction (a killed sync builds the rest when it starts again). Before S0
 // a probe mark P is read and the load waits until xmin ≥ N_P, so P bounds everything S0 (or a
 // resumed load's later snapshot) missed; the first poll after the load starts from P.
 import type { Log } from "../observability/log.ts";
 import { AppliedRecently } from "./applied.ts";
 import type { CopyTarget, SyncProgress } from "./copy.ts";
 import { keyFromJson } from "./rows.ts";
+import type { SqliteRow } from "./rows.ts";
 import type { DeletedRow, ForgeSource, Page, Snapshot } from "./source.ts";
 import { SourceUnavailable } from "./source.ts";
 import type { SyncStatusTracker } from "./status.ts";
@@ -46,7 +49,7 @@ export interface EngineOptions {
   pollMs: number;
   /** Safety margin subtracted from the window's clock bound. */
   marginMs: number;
-  /** Rows per page of a full load (one SQLite batch each). */
+  /** Rows per page of a full load (one COPY, one SQLite transaction each). */
   loadPageRows: number;
   /** Rows per page inside a poll. */
   pollPageRows: number;
@@ -62,7 +65,7 @@ export interface EngineOptions {
 }
 
 export const defaultEngineOptions: EngineOptions = {
-  pollMs: 200, marginMs: 1000, loadPageRows: 10_000, pollPageRows: 5_000, loadWaitMs: 30_000, heartbeatEveryMs: defaultHeartbeatEveryMs, once: false,
+  pollMs: 200, marginMs: 1000, loadPageRows: 100_000, pollPageRows: 5_000, loadWaitMs: 30_000, heartbeatEveryMs: defaultHeartbeatEveryMs, once: false,
 };
 
 export interface EngineDeps {
@@ -262,46 +265,72 @@ export class SyncEngine {
   private async load(source: ForgeSource): Promise<void> {
     const { target, status, log, now } = this.deps;
     let progress: SyncProgress = target.progress();
-    const resuming = progress.phase === "loading" && progress.load !== null;
+    const resuming = (progress.phase === "loading" && progress.load !== null) || progress.phase === "indexing";
     // Reach the source first: a source that is down stays one source_down line, not a loading/down flicker.
     await source.clockUs();
     status.enter("loading", { resume: resuming });
     if (!resuming) {
       const start = await this.loadStartMark(source);
       target.begin();
+      // Rows go into tables without their secondary indexes, which are built once at the end.
+      const indexes = [...target.progress().indexes, ...target.dropIndexes()];
       target.clear();
-      target.commit({ phase: "loading", load: { table: copiedTables[0]!.name, after: null }, history: [start], dataAsOfMs: null });
+      target.commit({ phase: "loading", load: { table: copiedTables[0]!.name, after: null }, indexes, history: [start], dataAsOfMs: null });
       progress = target.progress();
     }
     const startedAt = now();
     let total = 0;
-    const from = copiedTables.findIndex((t) => t.name === progress.load!.table);
-    await source.inSnapshot(async (snapshot) => {
-      for (const table of copiedTables.slice(from)) {
-        const resumeKey = table.name === progress.load!.table ? progress.load!.after : null;
-        let rows = 0;
-        let page = await snapshot.rowsAfter(table, resumeKey ? { key: resumeKey } : null, this.options.loadPageRows);
-        for (;;) {
-          // Fetch the next page while this one is written.
-          const next = page.next ? snapshot.rowsAfter(table, page.next, this.options.loadPageRows) : null;
-          next?.catch(() => {});
-          target.begin();
-          target.upsert(table, page.rows);
-          const last = page.rows[page.rows.length - 1];
-          target.commit({ load: { table: table.name, after: last ? table.keyIndexes.map((i) => last[i] as number) : resumeKey } });
-          rows += page.rows.length;
-          status.batchCommitted(page.rows.length);
-          status.loading(table.name, rows);
-          if (!next) break;
-          this.checkStopped();
-          page = await next;
-        }
-        total += rows;
-      }
-    });
+    if (progress.phase === "loading") {
+      const from = copiedTables.findIndex((t) => t.name === progress.load!.table);
+      await source.inSnapshot(async (snapshot) => {
+        for (const table of copiedTables.slice(from)) total += await this.loadTable(snapshot, table, table.name === progress.load!.table ? progress.load!.after : null);
+      });
+      target.begin();
+      target.commit({ phase: "indexing", load: null });
+    }
+    const rowsSeconds = (now() - startedAt) / 1000;
+    // One index per transaction: a killed sync builds the rest when it starts again.
+    // The status shows "indexes" with the number still to build.
+    let indexes = target.progress().indexes;
+    while (indexes.length > 0) {
+      status.loading("indexes", indexes.length);
+      this.checkStopped();
+      target.begin();
+      target.execute(indexes[0]!);
+      indexes = indexes.slice(1);
+      target.commit({ indexes });
+    }
     target.begin();
     target.commit({ phase: "following", load: null });
-    log("sync_loaded", { rows: total, seconds: +((now() - startedAt) / 1000).toFixed(1), resumed: resuming });
+    const seconds = (now() - startedAt) / 1000;
+    log("sync_loaded", { rows: total, seconds: +seconds.toFixed(1), index_seconds: +(seconds - rowsSeconds).toFixed(1), resumed: resuming });
+  }
+
+  /**
+   * One table's rows after `after`, streamed a page at a time (one COPY each); each page is one
+   * SQLite transaction, committed with the key it reached. Rows are written as they arrive.
+   */
+  private async loadTable(snapshot: Snapshot, table: CopiedTable, after: KeyValues | null): Promise<number> {
+    const { target, status } = this.deps;
+    const size = this.options.loadPageRows;
+    let rows = 0;
+    for (;;) {
+      let page = 0;
+      let last: SqliteRow | undefined;
+      target.begin();
+      for await (const batch of snapshot.streamRows(table, after, size)) {
+        target.upsert(table, batch);
+        page += batch.length;
+        last = batch[batch.length - 1];
+        this.checkStopped();
+      }
+      if (last) after = keyOf(table, last);
+      target.commit({ load: { table: table.name, after } });
+      rows += page;
+      status.batchCommitted(page);
+      status.loading(table.name, rows);
+      if (page < size) return rows;
+    }
   }
 
   /**

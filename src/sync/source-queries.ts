@@ -1,21 +1,21 @@
 // The SQL the sync sends to the forge's PostgreSQL, built once per table. Only SELECTs, and
 // each one walks an index the forge already has: the primary key (full load, existence checks),
 // the updated_at index every table carries (change window), deleted_rows' seq primary key.
-import type { CopiedTable } from "./tables.ts";
+import type { CopiedTable, KeyValues } from "./tables.ts";
 
 const quote = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`;
 
 export interface TableQueries {
-  /** $1 = limit. */
-  firstRows: string;
-  /** $1.. = the last key, then the limit. */
-  rowsAfterKey: string;
   /** $1 = window start (timestamptz text, or '-infinity'), $2 = limit; a last column: updated_at in µs. */
   firstChanged: string;
   /** $1 = window start, $2 = last updated_at (timestamptz text), $3.. = last key, then the limit. */
   changedAfter: string;
   /** $1.. = one int8[] per key column. */
   withKeys: string;
+  /** No rows: what the columns' types are. */
+  columnTypes: string;
+  /** The full load's COPY of at most `limit` rows after `after` (null: from the first), in key order, binary. */
+  copyRowsAfter(after: KeyValues | null, limit: number): string;
 }
 
 export function tableQueries(table: CopiedTable): TableQueries {
@@ -32,13 +32,21 @@ export function tableQueries(table: CopiedTable): TableQueries {
   const changedColumns = `${columns}, (extract(epoch FROM "updated_at") * 1000000)::int8 AS "sync_version_us"`;
   const changedOrder = `ORDER BY "updated_at", ${keyList}`;
   return {
-    firstRows: `SELECT ${columns} FROM ${name} ORDER BY ${keyList} LIMIT $1`,
-    rowsAfterKey: `SELECT ${columns} FROM ${name} WHERE (${keyList}) > (${keyParams(1)}) ORDER BY ${keyList} LIMIT $${n + 1}`,
     firstChanged: `SELECT ${changedColumns} FROM ${name} WHERE "updated_at" >= $1::timestamptz ${changedOrder} LIMIT $2`,
     // The repeated bound on updated_at alone lets the index range start at the cursor.
     changedAfter: `SELECT ${changedColumns} FROM ${name} WHERE "updated_at" >= $1::timestamptz AND "updated_at" >= $2::timestamptz`
       + ` AND ("updated_at", ${keyList}) > ($2::timestamptz, ${keyParams(3)}) ${changedOrder} LIMIT $${n + 3}`,
     withKeys,
+    columnTypes: `SELECT ${columns} FROM ${name} LIMIT 0`,
+    // COPY takes no parameters: the key and the limit are written in, as the integers they are checked to be.
+    copyRowsAfter(after, limit) {
+      const literals = [...(after ?? []), limit].map((n) => {
+        if (!Number.isSafeInteger(n)) throw new TypeError(`${n} is not an integer key`);
+        return String(n);
+      });
+      const where = after ? ` WHERE (${keyList}) > (${literals.slice(0, -1).join(", ")})` : "";
+      return `COPY (SELECT ${columns} FROM ${name}${where} ORDER BY ${keyList} LIMIT ${literals[literals.length - 1]}) TO STDOUT (FORMAT binary)`;
+    },
   };
 }
 

@@ -30,8 +30,12 @@ export interface Snapshot {
   xmin: number;
   /** The next transaction id to be assigned, read just after the snapshot was taken. */
   nextXid: number;
-  /** Rows in primary-key order after `after`. */
-  rowsAfter(table: CopiedTable, after: PageCursor | null, limit: number): Promise<Page>;
+  /**
+   * The full load's read: at most `limit` rows in primary-key order after the key `after` (null:
+   * from the first), streamed (COPY), as batches of whatever has arrived. Leaving the loop early
+   * ends the stream.
+   */
+  streamRows(table: CopiedTable, after: KeyValues | null, limit: number): AsyncIterable<SqliteRow[]>;
   /** Rows with updated_at ≥ fromUs (null: all), in (updated_at, key) order after `after`. */
   changedRows(table: CopiedTable, fromUs: number | null, after: PageCursor | null, limit: number): Promise<Page>;
   /** deleted_rows with seq > afterSeq, in seq order. */
