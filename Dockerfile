@@ -8,7 +8,7 @@ COPY tsconfig.json bunfig.toml ./
 COPY db ./db
 COPY src ./src
 COPY scripts ./scripts
-RUN bun db/demo.ts && bun scripts/build.ts dist/actions-runs
+RUN bun scripts/demo-db.ts && bun scripts/build.ts dist/actions-runs
 
 # Run stage: glibc and nothing else; the executable needs no node_modules and no data files.
 FROM gcr.io/distroless/base-debian12:nonroot

@@ -5,8 +5,8 @@
 //
 //   bun bench/in-process.ts [--db .bench/runs-1000x1000000.sqlite]
 import { parseArgs } from "node:util";
-import { createApp, fetchHandler } from "../src/app.ts";
-import { limitsFromOptions } from "../src/limits/from-options.ts";
+import { createApp } from "../src/http/app.ts";
+import { defaultLimits } from "../src/limits/config.ts";
 import { streamSink } from "../src/observability/log-sink.ts";
 import { createLogger } from "../src/observability/logger.ts";
 import { openDatabaseFile } from "../src/runtime/bun/database.ts";
@@ -19,20 +19,21 @@ const opened = openDatabaseFile(args.db!);
 const run = (opened.sqlite.query("SELECT id FROM workflow_runs WHERE repo_id = 1000 ORDER BY created_at DESC LIMIT 1").get() as { id: number } | null)?.id;
 if (run === undefined) throw new Error(`${args.db} has no hooli/monorepo (repository 1000): seed it with npm run bench first`);
 
-const limits = limitsFromOptions({ "rate-limit": 0, "rate-limit-anonymous": 0, "rate-limit-per-minute": 0, "max-concurrent": 100000, "request-timeout": 10, "max-url-bytes": 8192, "max-header-bytes": 8192 } as never);
-const served = (responseCacheBytes: number) => fetchHandler(createApp({
-  store: createStore(opened.db, { dataVersion: opened.dataVersion }),
-  now: Date.now,
-  docsAssets: embeddedDocsAssets,
-  codec: bunCodec,
-  logError: (e) => console.error(e),
-  responseCacheBytes,
-  operations: {
+// As bench/run.ts serves it: budgets off, their bookkeeping on.
+const limits = { ...defaultLimits, tokenRequestsPerHour: 0, anonymousRequestsPerHour: 0, requestsPerMinute: 0, concurrentRequests: 100_000 };
+const peer = { address: () => "127.0.0.1" };
+const served = (responseCacheBytes: number) => {
+  const app = createApp({
+    store: createStore(opened.db),
+    dataVersion: opened.dataVersion,
+    docsAssets: embeddedDocsAssets,
+    codec: bunCodec,
+    responseCacheBytes,
     logger: createLogger({ level: "info", format: "json", sink: streamSink(Bun.file("/dev/null").writer() as never) }),
     limits,
-    clientAddress: () => "127.0.0.1",
-  },
-}));
+  });
+  return (request: Request) => app.fetch(request, peer);
+};
 
 const base = "http://127.0.0.1:8080/api/v3/repos/hooli/monorepo/actions/runs";
 const client = { authorization: "token demo_alice_repo", "accept-encoding": "gzip", "user-agent": "GitHub CLI 2.23.0" };

@@ -74,7 +74,7 @@ if (!existsSync(dataset)) {
   step(`reusing ${dataset}`);
   // A file seeded by an earlier version gets the migrations it lacks, as a sync would give it.
   const { Database } = await import("bun:sqlite");
-  const { applyMigrations } = await import("../src/storage/migrate.ts");
+  const { applyMigrations } = await import("../db/migrations/apply.ts");
   const db = new Database(dataset);
   applyMigrations(db);
   db.close();

@@ -1,9 +1,11 @@
 #!/usr/bin/env bun
-// The executable: `actions-runs serve | seed | sync`. Reads flags and environment once,
-// and turns every mistake in them into one line on stderr and a non-zero exit.
-import { UsageError, parseOptions, usage } from "./cli/args.ts";
-import type { CommandSpec, ParsedOptions } from "./cli/args.ts";
-import { commands, seedCommand, serveCommand, syncCommand } from "./cli/commands.ts";
+// The executable, and the entry under Bun: `actions-runs serve | seed | sync`. Reads flags and
+// environment once (src/config), and turns every mistake in them into one line on stderr and
+// a non-zero exit.
+import { commands, seedCommand, serveCommand, syncCommand } from "./config/commands.ts";
+import { seedConfig, serveConfig, syncConfig } from "./config/index.ts";
+import { UsageError, usage } from "./config/options.ts";
+import type { CommandSpec } from "./config/options.ts";
 import { version } from "./version.ts";
 
 const program = "actions-runs";
@@ -33,15 +35,23 @@ async function run(argv: string[]): Promise<number> {
   }
   const spec: CommandSpec | undefined = commands.find((c) => c.name === first);
   if (!spec) throw new UsageError(`unknown command '${first}' (see '${program} --help')`);
-  const opts: ParsedOptions = parseOptions(spec, rest, process.env);
-  if (opts.help) {
+  if (rest.includes("--help") || rest.includes("-h")) {
     console.log(usage(program, spec));
     return 0;
   }
+  const env = process.env;
   switch (spec) {
-    case serveCommand: return (await import("./commands/serve.ts")).serve(opts);
-    case seedCommand: return (await import("./commands/seed.ts")).seed(opts);
-    case syncCommand: return (await import("./commands/sync.ts")).sync(opts);
+    case serveCommand: {
+      const config = serveConfig(rest, env);
+      const { bunRuntime } = await import("./runtime/bun/index.ts");
+      return (await import("./commands/serve.ts")).serve(config, bunRuntime);
+    }
+    case seedCommand: return (await import("./commands/seed.ts")).seed(seedConfig(rest, env));
+    case syncCommand: {
+      const config = syncConfig(rest, env);
+      const { bunRuntime } = await import("./runtime/bun/index.ts");
+      return (await import("./commands/sync.ts")).sync(config, bunRuntime);
+    }
   }
   return 2;
 }

@@ -273,17 +273,14 @@ export function parseLink(header: string): Record<string, string> {
 
 describe("absolute URLs", () => {
   test("a Host under four characters still routes, and Link keeps that host", async () => {
-    const { app } = await testApp();
-    const { fetchHandler } = await import("../src/app.ts");
-    const res = await fetchHandler(app)(new Request(`http://git${base}/runs?per_page=5`, { headers: { authorization: `token ${token}` } }));
+    const { handle } = await testApp();
+    const res = await handle(new Request(`http://git${base}/runs?per_page=5`, { headers: { authorization: `token ${token}` } }));
     expect(res.status).toBe(200);
     expect(parseLink(res.headers.get("link")!).next).toBe(`http://git${base}/runs?per_page=5&page=2`);
   });
 
   test("two short hosts asking for the same page each get Links to their own host (answers are remembered per URL as sent)", async () => {
-    const { app } = await testApp();
-    const { fetchHandler } = await import("../src/app.ts");
-    const handle = fetchHandler(app);
+    const { handle } = await testApp();
     for (const host of ["git", "ci", "git", "ci"]) {
       const res = await handle(new Request(`http://${host}${base}/runs?per_page=7`, { headers: { authorization: `token ${token}` } }));
       expect(parseLink(res.headers.get("link")!).next).toBe(`http://${host}${base}/runs?per_page=7&page=2`);
@@ -291,11 +288,8 @@ describe("absolute URLs", () => {
   });
 
   test("a public URL with a path prefixes every Link", async () => {
-    const { createApp } = await import("../src/app.ts");
-    const { store } = await testApp();
-    const { embeddedDocsAssets } = await import("../src/runtime/bun/embedded.ts");
-    const app = createApp({ store, now: Date.now, publicUrl: "https://forge.example/actions", docsAssets: embeddedDocsAssets, logError: () => {} });
-    const res = await app.handle(new Request(`http://localhost${base}/runs?per_page=5`, { headers: { authorization: `token ${token}` } }));
+    const { req } = await testApp({ publicUrl: "https://forge.example/actions" });
+    const res = await req(`${base}/runs?per_page=5`, { token });
     expect(parseLink(res.headers.get("link")!).next).toBe(`https://forge.example/actions${base}/runs?per_page=5&page=2`);
   });
 });

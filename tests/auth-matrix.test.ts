@@ -5,9 +5,6 @@
 // aside (both requests are charged alike).
 import { beforeAll, describe, expect, test } from "bun:test";
 import type { Database } from "bun:sqlite";
-import { createApp } from "../src/app.ts";
-import { defaultLimits } from "../src/limits/config.ts";
-import { embeddedDocsAssets } from "../src/runtime/bun/embedded.ts";
 import { testApp } from "./support/app.ts";
 import { oracle } from "./support/db.ts";
 
@@ -90,14 +87,14 @@ const idsOf = new Map<string, Ids>();
 let sql: Database;
 
 beforeAll(async () => {
-  const { store } = await testApp();
   sql = await oracle();
-  const app = createApp({
-    store, now: Date.now, docsAssets: embeddedDocsAssets, logError: () => {},
-    operations: { limits: { ...defaultLimits, tokenRequestsPerHour: 1e9, anonymousRequestsPerHour: 1e9, requestsPerMinute: 1e9 }, clientAddress: () => "192.0.2.44" },
+  // The served stack, limits included, with budgets the matrix never exhausts.
+  const served = await testApp({
+    limits: { tokenRequestsPerHour: 1e9, anonymousRequestsPerHour: 1e9, requestsPerMinute: 1e9 },
+    peer: () => "192.0.2.44",
   });
-  handle = (r) => app.handle(r);
-  routes = (app.routes as { path: string }[]).map((r) => r.path).filter((p) => p.includes(":owner"));
+  handle = served.handle;
+  routes = served.app.routes.map((r) => r.path).filter((p) => p.includes(":owner"));
   for (const [, repo] of [...everyRepoState, ["", "frank/dotfiles"]]) {
     if (repo === missing) continue;
     const [owner, name] = repo!.split("/");

@@ -2,8 +2,8 @@
 // with any byte of the answer and only with it, and gzip gives back the bytes it was given.
 import { gunzipSync } from "node:zlib";
 import { describe, expect, test } from "bun:test";
-import { portableCodec } from "../src/api/encoding.ts";
-import { entityTag } from "../src/api/etag.ts";
+import { entityTag } from "../src/http/conditional.ts";
+import { portableCodec } from "../src/http/encoding.ts";
 import { bunCodec } from "../src/runtime/bun/codec.ts";
 
 const page = new TextEncoder().encode(JSON.stringify({ total_count: 3, workflow_runs: Array.from({ length: 300 }, (_, i) => ({ id: i, status: "completed" })) }));

@@ -6,10 +6,7 @@ import { gunzipSync } from "node:zlib";
 import { beforeAll, describe, expect, test } from "bun:test";
 import type { Database } from "bun:sqlite";
 import fc from "fast-check";
-import { createApp } from "../src/app.ts";
-import { defaultLimits } from "../src/limits/config.ts";
 import { demoTokens } from "../src/seed/fixtures.ts";
-import { embeddedDocsAssets } from "../src/runtime/bun/embedded.ts";
 import { testApp } from "./support/app.ts";
 import { oracle } from "./support/db.ts";
 
@@ -45,15 +42,14 @@ function hiddenRepositories(userId: number | null): Hidden {
 }
 
 beforeAll(async () => {
-  const { store } = await testApp();
   sql = await oracle();
-  const app = createApp({
-    store, now: Date.now, docsAssets: embeddedDocsAssets, logError: () => {},
-    // The served stack, with budgets no fuzz run exhausts.
-    operations: { limits: { ...defaultLimits, tokenRequestsPerHour: 1e9, anonymousRequestsPerHour: 1e9, requestsPerMinute: 1e9 }, clientAddress: () => "192.0.2.9" },
+  // The served stack, limits included, with budgets no fuzz run exhausts.
+  const served = await testApp({
+    limits: { tokenRequestsPerHour: 1e9, anonymousRequestsPerHour: 1e9, requestsPerMinute: 1e9 },
+    peer: () => "192.0.2.9",
   });
-  handle = (r) => app.handle(r);
-  routes = (app.routes as { path: string }[]).map((r) => r.path).filter((p) => p.includes(":owner"));
+  handle = served.handle;
+  routes = served.app.routes.map((r) => r.path).filter((p) => p.includes(":owner"));
 
   const valid = new Set(demoTokens.filter((t) => t.state === "valid" && t.scopes.some((s) => s.startsWith("repo"))).map((t) => t.token));
   for (const t of demoTokens) hiddenFor.set(t.token, hiddenRepositories(valid.has(t.token) ? t.userId : null));

@@ -2,11 +2,7 @@
 // what is not held, conditional requests, and both mount points, checked against raw SQL.
 import { beforeAll, describe, expect, test } from "bun:test";
 import type { Database } from "bun:sqlite";
-import { createApp } from "../src/app.ts";
-import { createStore } from "../src/store/index.ts";
-import { openDatabaseFile } from "../src/runtime/bun/database.ts";
-import { embeddedDocsAssets } from "../src/runtime/bun/embedded.ts";
-import { oracle, seededDatabase } from "./support/db.ts";
+import { oracle } from "./support/db.ts";
 import { testApp } from "./support/app.ts";
 
 let req: Awaited<ReturnType<typeof testApp>>["req"];
@@ -240,13 +236,12 @@ describe("two surfaces, one query layer", () => {
   });
 
   test("a configured public URL is the base of every URL", async () => {
-    const opened = openDatabaseFile(await seededDatabase());
-    const app = createApp({ store: createStore(opened.db), now: Date.now, publicUrl: "https://forge.example", docsAssets: embeddedDocsAssets, logError: () => {} });
-    const res = await app.handle(new Request(`http://localhost${base}/runs?per_page=1`, { headers: { authorization: `token ${token}` } }));
+    const { req: reqVia, close } = await testApp({ publicUrl: "https://forge.example" });
+    const res = await reqVia(`${base}/runs?per_page=1`, { token });
     const body = await res.json() as RunsBody;
     expect(body.workflow_runs[0]!.jobs_url).toStartWith("https://forge.example/api/v3/repos/alice/hello-world/actions/runs/");
     expect(body.workflow_runs[0]!.html_url).toStartWith("https://forge.example/alice/hello-world/actions/runs/");
     expect(res.headers.get("link")).toContain("<https://forge.example/api/v3/repos/alice/hello-world/actions/runs?per_page=1&page=2>");
-    opened.sqlite.close();
+    close();
   });
 });

@@ -2,17 +2,15 @@
 // 304s not charged, unauthenticated clients counted by address, size caps answered with
 // JSON, and (against a deliberately slow handler) the concurrency cap and the deadline.
 import { describe, expect, test } from "bun:test";
-import { createApp } from "../src/app.ts";
-import { parseOptions } from "../src/cli/args.ts";
-import { serveCommand } from "../src/cli/commands.ts";
+import { serveConfig } from "../src/config/index.ts";
+import { Answers } from "../src/http/answers.ts";
+import { portableCodec } from "../src/http/encoding.ts";
+import { Pipeline } from "../src/http/pipeline.ts";
 import { addressKey } from "../src/limits/client-key.ts";
 import { defaultLimits } from "../src/limits/config.ts";
 import type { LimitsConfig } from "../src/limits/config.ts";
-import { limitsFromOptions } from "../src/limits/from-options.ts";
 import { Ledgers } from "../src/limits/ledger.ts";
-import { FrontDoor } from "../src/observability/front-door.ts";
 import { HttpMetrics } from "../src/observability/http-metrics.ts";
-import { embeddedDocsAssets } from "../src/runtime/bun/embedded.ts";
 import { testApp } from "./support/app.ts";
 
 const runs = "/api/v1/repos/alice/hello-world/actions/runs?per_page=1";
@@ -22,17 +20,13 @@ interface Call { token?: string; address?: string; headers?: Record<string, stri
 
 /** The app with limits on; the client address comes from a test header, as the runtime would give it. */
 async function limitedApp(limits: Partial<LimitsConfig>) {
-  const { store } = await testApp();
   const metrics = new HttpMetrics();
-  const app = createApp({
-    store, now: Date.now, docsAssets: embeddedDocsAssets, logError: () => {},
-    operations: { limits: { ...defaultLimits, ...limits }, metrics, clientAddress: (r) => r.headers.get("x-test-peer") },
-  });
+  const { handle } = await testApp({ limits, metrics, peer: (r) => r.headers.get("x-test-peer") });
   const req = (path: string, call: Call = {}) => {
     const headers: Record<string, string> = { ...call.headers };
     if (call.token) headers.authorization = `token ${call.token}`;
     if (call.address) headers["x-test-peer"] = call.address;
-    return app.handle(new Request(`http://localhost${path}`, { method: call.method ?? "GET", headers }));
+    return handle(new Request(`http://localhost${path}`, { method: call.method ?? "GET", headers }));
   };
   return { req, metrics };
 }
@@ -202,11 +196,15 @@ describe("ledgers", () => {
 
 describe("a slow handler: the concurrency cap and the deadline", () => {
   const { promise: gate, resolve: open } = Promise.withResolvers<void>();
+  /** The pipeline in front of a deliberately slow router. */
   async function door(limits: Partial<LimitsConfig>, handler: (r: Request) => Promise<Response>) {
     const { store } = await testApp();
     const metrics = new HttpMetrics();
-    const front = new FrontDoor({ store, now: Date.now, metrics, logger: null, limits: { ...defaultLimits, ...limits }, clientAddress: () => "192.0.2.1" });
-    return { serve: front.wrap(handler), metrics };
+    const pipeline = new Pipeline({
+      store, now: Date.now, answers: new Answers(portableCodec, 0), metrics, logger: null, limits: { ...defaultLimits, ...limits },
+    });
+    const peer = { address: () => "192.0.2.1" };
+    return { serve: (request: Request) => pipeline.serve(request, peer, handler), metrics };
   }
   const get = (token?: string) => new Request("http://localhost/api/v1/repos/alice/hello-world/actions/runs", { headers: token ? { authorization: `token ${token}` } : {} });
 
@@ -263,11 +261,11 @@ describe("sizes", () => {
 
 describe("configuration", () => {
   test("flags and their environment variables", () => {
-    const fromFlags = limitsFromOptions(parseOptions(serveCommand, ["--rate-limit", "10", "--request-timeout", "3", "--max-concurrent", "0"], {}));
+    const fromFlags = serveConfig(["--rate-limit", "10", "--request-timeout", "3", "--max-concurrent", "0"], {}).limits;
     expect(fromFlags).toMatchObject({ tokenRequestsPerHour: 10, requestTimeoutMs: 3000, concurrentRequests: 0, anonymousRequestsPerHour: 600 });
-    const fromEnv = limitsFromOptions(parseOptions(serveCommand, [], { ACTIONS_RUNS_RATE_LIMIT_PER_MINUTE: "7", ACTIONS_RUNS_MAX_URL_BYTES: "100" }));
+    const fromEnv = serveConfig([], { ACTIONS_RUNS_RATE_LIMIT_PER_MINUTE: "7", ACTIONS_RUNS_MAX_URL_BYTES: "100" }).limits;
     expect(fromEnv).toMatchObject({ requestsPerMinute: 7, maxUrlBytes: 100, tokenRequestsPerHour: 5000 });
-    expect(limitsFromOptions(parseOptions(serveCommand, [], {}))).toEqual(defaultLimits);
+    expect(serveConfig([], {}).limits).toEqual(defaultLimits);
   });
 
   test("limits off: no rate-limit headers", async () => {

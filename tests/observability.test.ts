@@ -3,48 +3,37 @@
 // metrics document counts what was served and reads the database, the sync and the process.
 import { beforeAll, describe, expect, test } from "bun:test";
 import type { Database } from "bun:sqlite";
-import { createApp } from "../src/app.ts";
-import { parseOptions } from "../src/cli/args.ts";
-import { serveCommand } from "../src/cli/commands.ts";
 import { hashToken } from "../src/auth/tokens.ts";
-import type { OperationsOptions } from "../src/observability/operations.ts";
+import { serveCommand } from "../src/config/commands.ts";
+import { configurationInEffect, serveConfig } from "../src/config/index.ts";
+import { parseOptions } from "../src/config/options.ts";
+import type { AppOptions } from "../src/http/app.ts";
 import { escapeLabelValue } from "../src/observability/exposition.ts";
-import { configurationInEffect, loggerFromOptions } from "../src/observability/from-options.ts";
 import { HttpMetrics } from "../src/observability/http-metrics.ts";
-import { createLogger } from "../src/observability/logger.ts";
+import { createLogger, stdoutLogger } from "../src/observability/logger.ts";
 import type { RequestLine } from "../src/observability/logger.ts";
 import type { LogLevel } from "../src/observability/logger.ts";
 import { streamSink } from "../src/observability/log-sink.ts";
 import { TableRows } from "../src/observability/table-rows.ts";
 import { openDatabaseFile } from "../src/runtime/bun/database.ts";
-import type { OpenedDatabase } from "../src/runtime/bun/database.ts";
-import { embeddedDocsAssets } from "../src/runtime/bun/embedded.ts";
+import type { BunOpenedDatabase } from "../src/runtime/bun/database.ts";
 import type { SyncFacts } from "../src/observability/service-metrics.ts";
 import type { SyncOptions, SyncStatus } from "../src/sync/index.ts";
 import { testApp } from "./support/app.ts";
 import { oracle, seededDatabase } from "./support/db.ts";
 
 let sql: Database;
-let opened: OpenedDatabase;
+let opened: BunOpenedDatabase;
 beforeAll(async () => {
   sql = await oracle();
   opened = openDatabaseFile(await seededDatabase());
 });
 
-async function observedApp(extra: Partial<OperationsOptions> = {}, level: LogLevel = "debug") {
-  const { store } = await testApp();
+async function observedApp(extra: Partial<AppOptions> = {}, level: LogLevel = "debug") {
   const lines: string[] = [];
   const logger = createLogger({ level, format: "json", sink: { write: (l) => lines.push(l), flush() {} } });
   const metrics = new HttpMetrics();
-  const app = createApp({
-    store, now: Date.now, docsAssets: embeddedDocsAssets, logError: () => {},
-    operations: { logger, metrics, database: opened.db, ...extra },
-  });
-  const req = (path: string, opts: { token?: string; method?: string; headers?: Record<string, string> } = {}) =>
-    app.handle(new Request(`http://localhost${path}`, {
-      method: opts.method ?? "GET",
-      headers: { ...opts.headers, ...(opts.token ? { authorization: `token ${opts.token}` } : {}) },
-    }));
+  const { req } = await testApp({ logger, metrics, database: opened.db, ...extra });
   const logged = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
   return { req, lines, logged, metrics };
 }
@@ -132,19 +121,21 @@ describe("one log line per request", () => {
   test("text lines for a terminal, JSON otherwise; events pick their level; the sync can log through it", () => {
     const written: string[] = [];
     const tty = { isTTY: true, write: (s: string) => written.push(s) };
-    const text = loggerFromOptions(parseOptions(serveCommand, [], {}), tty);
+    const fromFlags = (argv: string[], env: Record<string, string> = {}) => serveConfig(argv, env).log;
+    const text = stdoutLogger(fromFlags([]).level, fromFlags([]).format, tty);
     text.log("sync_source_down", { previous: "following", error: "connection refused" });
     expect(written.join("")).toMatch(/^\d\d:\d\d:\d\d\.\d{3} WARN  sync_source_down previous=following error="connection refused"\n$/);
     written.length = 0;
-    const json = loggerFromOptions(parseOptions(serveCommand, ["--log-level", "warn"], {}), { isTTY: false, write: (s: string) => written.push(s) });
+    const warn = fromFlags(["--log-level", "warn"]);
+    const json = stdoutLogger(warn.level, warn.format, { isTTY: false, write: (s: string) => written.push(s) });
     json.log("sync_following", { previous: "loading" });
     json.log("sync_failing", { error: "disk full" });
     expect(written.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ level: "error", event: "sync_failing", error: "disk full" })]);
     // The sync takes the logger's Log as it is.
     const forTheSync: SyncOptions["log"] = json.log;
     expect(typeof forTheSync).toBe("function");
-    expect(() => loggerFromOptions(parseOptions(serveCommand, ["--log-level", "loud"], {}))).toThrow("--log-level must be one of debug, info, warn, error");
-    expect(() => loggerFromOptions(parseOptions(serveCommand, [], { ACTIONS_RUNS_LOG_FORMAT: "xml" }))).toThrow("--log-format must be auto, json or text");
+    expect(() => fromFlags(["--log-level", "loud"])).toThrow("--log-level must be one of debug, info, warn, error");
+    expect(() => fromFlags([], { ACTIONS_RUNS_LOG_FORMAT: "xml" })).toThrow("--log-format must be auto, json or text");
   });
 
   test("a request line is the same line, key for key, as the general logger would write", () => {

@@ -4,14 +4,11 @@
 // the answer of an app that remembers nothing, over the same database.
 import { beforeAll, describe, expect, test } from "bun:test";
 import { gunzipSync } from "node:zlib";
-import { createApp, fetchHandler } from "../src/app.ts";
-import { createStore } from "../src/store/index.ts";
-import { openDatabaseFile } from "../src/runtime/bun/database.ts";
-import { bunCodec } from "../src/runtime/bun/codec.ts";
-import { embeddedDocsAssets } from "../src/runtime/bun/embedded.ts";
 import { demoTokens } from "../src/seed/fixtures.ts";
-import { acceptsGzip } from "../src/api/encoding.ts";
-import { oracle, seededDatabase } from "./support/db.ts";
+import { acceptsGzip } from "../src/http/encoding.ts";
+import { createLogger } from "../src/observability/logger.ts";
+import { testApp } from "./support/app.ts";
+import { oracle } from "./support/db.ts";
 
 type Handle = (request: Request) => Response | Promise<Response>;
 let remembering: Handle;
@@ -19,14 +16,18 @@ let forgetful: Handle;
 const urls: string[] = [];
 
 beforeAll(async () => {
-  const path = await seededDatabase();
-  const build = (responseCacheBytes: number): Handle => {
-    const opened = openDatabaseFile(path);
-    const store = createStore(opened.db, { dataVersion: opened.dataVersion });
-    return fetchHandler(createApp({ store, now: Date.now, docsAssets: embeddedDocsAssets, codec: bunCodec, logError: () => {}, responseCacheBytes }));
+  // The production stack, limits and logs included, once remembering answers and once not.
+  // No hourly budgets: each app keeps its own ledgers, so their rate-limit headers would differ.
+  const build = async (responseCacheBytes: number): Promise<Handle> => {
+    const { handle } = await testApp({
+      responseCacheBytes,
+      limits: { tokenRequestsPerHour: 0, anonymousRequestsPerHour: 0, requestsPerMinute: 1e9 },
+      logger: createLogger({ level: "info", format: "json", sink: { write() {}, flush() {} } }),
+    });
+    return handle;
   };
-  remembering = build(64 * 1024 * 1024);
-  forgetful = build(0);
+  remembering = await build(64 * 1024 * 1024);
+  forgetful = await build(0);
 
   const sql = await oracle();
   for (const repo of ["alice/hello-world", "alice/secret-project", "octo-org/infra", "acme/website"]) {

@@ -2,23 +2,20 @@
 // another connection (the sync) changes the very next answer, its ETag and its 304s.
 import { beforeAll, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
-import { createApp } from "../src/app.ts";
-import { createStore } from "../src/store/index.ts";
 import { openDatabaseFile } from "../src/runtime/bun/database.ts";
-import { embeddedDocsAssets } from "../src/runtime/bun/embedded.ts";
+import { testApp } from "./support/app.ts";
 import { locksHeldOn, seededCopy } from "./support/db.ts";
 import { existsSync } from "node:fs";
 
 let path: string;
-let app: ReturnType<typeof createApp>;
+let app: Awaited<ReturnType<typeof testApp>>["app"];
 const headers = { authorization: "token demo_alice_repo" };
 const get = (p: string, extra: Record<string, string> = {}) =>
   app.handle(new Request(`http://localhost${p}`, { headers: { ...headers, ...extra } }));
 
 beforeAll(async () => {
   path = await seededCopy();
-  const opened = openDatabaseFile(path);
-  app = createApp({ store: createStore(opened.db, { dataVersion: opened.dataVersion }), now: Date.now, docsAssets: embeddedDocsAssets, logError: () => {} });
+  ({ app } = await testApp({ db: path }));
 });
 
 function write(sql: string, ...params: (string | number)[]) {

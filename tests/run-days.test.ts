@@ -38,7 +38,7 @@ function walked(repoId: number, limit: number, offset: number, db = writer): num
 }
 
 function expectSameListing(repoId: number, limit: number, offset: number) {
-  const { runs, total } = store.listRuns(repoId, {}, { limit, offset });
+  const { runs, total } = store.listRuns(repoId, {}, { limit, offset }, null);
   const where = `repository ${repoId}, ${limit} from ${offset}`;
   expect(runs.map((r) => r.id), where).toEqual(walked(repoId, limit, offset));
   expect(total, where).toBe(writer.query<{ n: number }, [number]>("SELECT count(*) AS n FROM workflow_runs WHERE repo_id = ?1").get(repoId)!.n);
@@ -53,13 +53,13 @@ describe("run_days", () => {
   test("listings without filters are found through it", () => {
     // A count changed by hand (and put back) shows in the listing's total.
     const repoId = repoIds[0]!;
-    const before = store.listRuns(repoId, {}, { limit: 1, offset: 0 }).total;
+    const before = store.listRuns(repoId, {}, { limit: 1, offset: 0 }, null).total;
     writer.run("UPDATE run_days SET runs = runs + 5 WHERE repo_id = ? AND day = (SELECT max(day) FROM run_days WHERE repo_id = ?)", [repoId, repoId]);
-    const changed = store.listRuns(repoId, {}, { limit: 1, offset: 0 }).total;
+    const changed = store.listRuns(repoId, {}, { limit: 1, offset: 0 }, null).total;
     writer.run("UPDATE run_days SET runs = runs - 5 WHERE repo_id = ? AND day = (SELECT max(day) FROM run_days WHERE repo_id = ?)", [repoId, repoId]);
     expect(changed).toBe(before + 5);
     // Filtered listings count the runs themselves.
-    expect(store.listRuns(repoId, { event: "push" }, { limit: 1, offset: 0 }).total).toBeLessThan(before);
+    expect(store.listRuns(repoId, { event: "push" }, { limit: 1, offset: 0 }, null).total).toBeLessThan(before);
   });
 
   test("every page of every repository, and the pages around each day's edges, are the OFFSET walk's", () => {
@@ -124,7 +124,7 @@ describe("run_days", () => {
     for (const t of ["run_days_insert", "run_days_delete", "run_days_move"]) old.run(`DROP TRIGGER ${t}`);
     const older = createStore(openDatabaseFile(path).db);
     for (const repoId of repoIds.slice(0, 5)) {
-      for (const offset of [0, 30, 90]) expect(older.listRuns(repoId, {}, { limit: 30, offset }).runs.map((r) => r.id)).toEqual(walked(repoId, 30, offset, old));
+      for (const offset of [0, 30, 90]) expect(older.listRuns(repoId, {}, { limit: 30, offset }, null).runs.map((r) => r.id)).toEqual(walked(repoId, 30, offset, old));
     }
     old.close();
   });

@@ -8,9 +8,10 @@ import { Database } from "bun:sqlite";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Log } from "../src/log.ts";
+import type { Log } from "../src/observability/log.ts";
 import { seedPostgres } from "../src/seed/postgres.ts";
 import { startSync } from "../src/sync/index.ts";
+import { bunSyncEdges } from "../src/runtime/bun/index.ts";
 import type { RunningSync } from "../src/sync/index.ts";
 import { copiedTables } from "../src/sync/tables.ts";
 import { watchVisibility } from "./support/visibility.ts";
@@ -96,7 +97,7 @@ describe.skipIf(binaries === null)("sync from the forge's PostgreSQL", () => {
   const running: RunningSync[] = [];
   // A small margin: correctness must come from the snapshot arithmetic, not from a wide window.
   const follow = (dbPath: string, log: Log, from = forge.readerUrl) => {
-    const sync = startSync({ from, dbPath, log, pollMs: 100, marginMs: 20 });
+    const sync = startSync({ edges: bunSyncEdges, from, dbPath, log, pollMs: 100, marginMs: 20 });
     running.push(sync);
     return sync;
   };
@@ -125,7 +126,7 @@ describe.skipIf(binaries === null)("sync from the forge's PostgreSQL", () => {
 
   test("the initial load copies every table, row for row", async () => {
     const { log, lines } = capture();
-    const sync = startSync({ from: forge.readerUrl, dbPath: file, log, once: true });
+    const sync = startSync({ edges: bunSyncEdges, from: forge.readerUrl, dbPath: file, log, once: true });
     await sync.caughtUp;
     await sync.finished;
     await expectCopyEqualsSource(admin, file);
@@ -277,7 +278,7 @@ describe.skipIf(binaries === null)("sync from the forge's PostgreSQL", () => {
 
   test("an idle forge: the polls go on, the overlap is not written again, the file changes once a second", async () => {
     // The default margin: a change stays in the overlapping windows for a second.
-    const sync = startSync({ from: forge.readerUrl, dbPath: file, pollMs: 100 });
+    const sync = startSync({ edges: bunSyncEdges, from: forge.readerUrl, dbPath: file, pollMs: 100 });
     running.push(sync);
     await sync.caughtUp;
     await admin`UPDATE workflow_runs SET display_title = 'idle test' WHERE id = (SELECT min(id) FROM workflow_runs)`;

@@ -2,14 +2,14 @@
 // silently clamped to 100, and a Link header of absolute URLs that keep every other
 // query parameter, so a client can follow `next` without rebuilding the URL.
 import { ApiError } from "../errors.ts";
-import type { Page } from "../store/index.ts";
+import type { Slice } from "../store/index.ts";
 
 export const defaultPerPage = 30;
 export const maxPerPage = 100;
 /** Far beyond any listing, and small enough that page × per_page stays an exact integer. */
 export const maxPage = 1_000_000_000;
 
-export interface PageRequest extends Page { page: number; perPage: number }
+export interface PageRequest extends Slice { page: number; perPage: number }
 
 export function pageRequest(query: { page?: number; per_page?: number }, resource: string): PageRequest {
   const page = query.page ?? 1;
@@ -39,4 +39,16 @@ export function linkHeader(base: string, requestUrl: URL, req: PageRequest, tota
   links.push(`<${at(last)}>; rel="last"`);
   if (req.page > 1) links.push(`<${at(1)}>; rel="first"`);
   return links.join(", ");
+}
+
+/**
+ * The headers of one page of a listing: `Link` when there is more than one page, built on
+ * `base` from the URL the client sent, and with `totalCount` (the forge's surface) `X-Total-Count`.
+ */
+export function pageHeaders(
+  set: { headers: Record<string, unknown> }, base: string, requestUrl: string, req: PageRequest, total: number, totalCount = false,
+): void {
+  if (totalCount) set.headers["x-total-count"] = String(total);
+  const link = linkHeader(base, new URL(requestUrl), req, total);
+  if (link) set.headers["link"] = link;
 }

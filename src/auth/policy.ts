@@ -1,9 +1,9 @@
 // The forge's ActionRepoRead policy, as a pure decision over facts the store provides.
-import type { RepositoryRecord, TokenHolder } from "../store/index.ts";
+import type { DataVersion, RepositoryRecord, TokenHolder } from "../store/index.ts";
 
 export interface MembershipFacts {
-  isCollaborator(repoId: number, userId: number): boolean;
-  isOrgMember(orgId: number, userId: number): boolean;
+  isCollaborator(repoId: number, userId: number, version: DataVersion): boolean;
+  isOrgMember(orgId: number, userId: number, version: DataVersion): boolean;
 }
 
 /**
@@ -12,10 +12,10 @@ export interface MembershipFacts {
  * internal, or the user its owner, a collaborator, a member of its owning organization,
  * or a site admin. Callers answer "no" exactly as they answer "no such repository".
  */
-export function canReadActions(user: TokenHolder, repo: RepositoryRecord, facts: MembershipFacts): boolean {
+export function canReadActions(user: TokenHolder, repo: RepositoryRecord, facts: MembershipFacts, version: DataVersion): boolean {
   if (!repo.actionsEnabled) return false;
   if (repo.visibility === "public" || repo.visibility === "internal") return true;
   if (user.siteAdmin || repo.ownerId === user.userId) return true;
-  if (facts.isCollaborator(repo.id, user.userId)) return true;
-  return repo.ownerType === "Organization" && facts.isOrgMember(repo.ownerId, user.userId);
+  if (facts.isCollaborator(repo.id, user.userId, version)) return true;
+  return repo.ownerType === "Organization" && facts.isOrgMember(repo.ownerId, user.userId, version);
 }

@@ -1,20 +1,17 @@
 // `actions-runs sync`: keep a SQLite file live from the forge's PostgreSQL (src/sync), until
 // caught up with --once, else until SIGTERM/SIGINT.
-import { UsageError } from "../cli/args.ts";
-import type { ParsedOptions } from "../cli/args.ts";
-import { loggerFromOptions } from "../observability/from-options.ts";
+import type { SyncConfig } from "../config/index.ts";
+import { stdoutLogger } from "../observability/logger.ts";
+import type { Runtime } from "../runtime/types.ts";
 import { startSync } from "../sync/index.ts";
 
-export async function sync(opts: ParsedOptions): Promise<number> {
-  const from = opts.from as string | undefined;
-  const dbPath = opts.db as string | undefined;
-  if (from === undefined || dbPath === undefined) throw new UsageError("sync needs --from URL and --db FILE");
-  const { log } = loggerFromOptions(opts);
-  const running = startSync({ from, dbPath, once: opts.once === true, log });
+export async function sync(config: SyncConfig, runtime: Runtime): Promise<number> {
+  const { log } = stdoutLogger(config.log.level, config.log.format);
+  const running = startSync({ edges: runtime.sync, from: config.from, dbPath: config.db, once: config.once, log });
   const stop = () => void running.stop();
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
   await running.finished;
   // Stopped by a signal before it caught up: --once did not do its job.
-  return opts.once === true ? running.caughtUp.then(() => 0, () => 1) : 0;
+  return config.once ? running.caughtUp.then(() => 0, () => 1) : 0;
 }

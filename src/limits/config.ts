@@ -1,6 +1,7 @@
 // What one replica allows one client: the hourly budget and headers are GitHub's; the
 // per-minute burst cap, the concurrency cap, the deadline and the size caps protect the
 // process itself. A value of 0 turns that limit off.
+import { defaults } from "../defaults.ts";
 
 export interface LimitsConfig {
   /** Requests a token may make per hour (x-ratelimit-limit). */
@@ -19,12 +20,5 @@ export interface LimitsConfig {
   maxHeaderBytes: number;
 }
 
-export const defaultLimits: LimitsConfig = {
-  tokenRequestsPerHour: 5_000,
-  anonymousRequestsPerHour: 600,
-  requestsPerMinute: 900,
-  concurrentRequests: 100,
-  requestTimeoutMs: 10_000,
-  maxUrlBytes: 8 * 1024,
-  maxHeaderBytes: 8 * 1024,
-};
+const { requestTimeoutSeconds, ...sameUnits } = defaults.limits;
+export const defaultLimits: LimitsConfig = { ...sameUnits, requestTimeoutMs: requestTimeoutSeconds * 1000 };

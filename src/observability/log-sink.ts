@@ -1,9 +1,14 @@
 // Lines to a stream, gathered and written together: a request line costs a string append,
 // and the stream is written at most every `flushAfterMs` (or once 64 KiB are waiting), not
-// once per turn of the event loop, whose write call cost a busy service about 5% of its
-// throughput. Events other than requests are written at once (see logger.ts), and so is
-// everything waiting when the service stops.
-import type { LogSink } from "./logger.ts";
+// once per turn of the event loop, where a write call per request is a measurable share of a
+// busy service's time. Events other than requests are written at once (see logger.ts), and
+// so is everything waiting when the service stops.
+
+export interface LogSink {
+  write(line: string): void;
+  /** Write out anything buffered, now. */
+  flush(): void;
+}
 
 const flushAtBytes = 64 * 1024;
 

@@ -1,22 +1,20 @@
 // Log lines, one per event: JSON for machines, `time LEVEL event key=value` for a person at
 // a terminal. Every module logs through the same `Log` function (event, fields); the level
-// comes from the event's name (see event-levels.ts), so callers such as the sync need to
-// know nothing about levels or formats.
-import type { Log, LogFields } from "../log.ts";
-import { levelOfEvent } from "./event-levels.ts";
+// comes from the event's name (see levels.ts), so callers such as the sync need to know
+// nothing about levels or formats.
+import type { Log, LogFields } from "./log.ts";
+import { levelOfEvent } from "./levels.ts";
+import { streamSink } from "./log-sink.ts";
+import type { LogSink } from "./log-sink.ts";
 
-export type LogLevel = "debug" | "info" | "warn" | "error";
+export type { LogSink } from "./log-sink.ts";
+import type { LogLevel } from "./levels.ts";
+
+export type { LogLevel } from "./levels.ts";
 export type LogFormat = "json" | "text";
-
-export const logLevels: readonly LogLevel[] = ["debug", "info", "warn", "error"];
 const rank: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 const label: Record<LogLevel, string> = { debug: "DEBUG", info: "INFO ", warn: "WARN ", error: "ERROR" };
 
-export interface LogSink {
-  write(line: string): void;
-  /** Write out anything buffered, now. */
-  flush(): void;
-}
 
 /** What the one line per request says, in this order. */
 export interface RequestLine {
@@ -51,6 +49,13 @@ export interface LoggerOptions {
   level: LogLevel;
   format: LogFormat;
   sink: LogSink;
+}
+
+/** Lines on stdout; `auto`: text on a terminal, JSON otherwise. */
+export function stdoutLogger(
+  level: LogLevel, format: LogFormat | "auto", stdout: { isTTY?: boolean; write(chunk: string): unknown } = process.stdout,
+): Logger {
+  return createLogger({ level, format: format === "auto" ? (stdout.isTTY ? "text" : "json") : format, sink: streamSink(stdout) });
 }
 
 export function createLogger({ level, format, sink }: LoggerOptions): Logger {

@@ -4,8 +4,8 @@
 // analysed and switched to WAL for serving.
 import { Database, type Statement } from "bun:sqlite";
 import { runDayMs } from "../../db/schema.ts";
-import { applyMigrations } from "../storage/migrate.ts";
-import { replaceSqliteFile } from "../storage/sqlite-file.ts";
+import { applyMigrations } from "../../db/migrations/apply.ts";
+import { replaceSqliteFile } from "./sqlite-file.ts";
 import { generate } from "./generate.ts";
 import type { ForgeTable, Row, RowSink, SeedOptions, SeedSummary } from "./types.ts";
 

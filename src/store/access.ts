@@ -5,7 +5,8 @@ import { alias } from "drizzle-orm/sqlite-core";
 import { accounts, orgMembers, personalAccessTokens, repoCollaborators, repositories } from "../../db/schema.ts";
 import type { Visibility } from "../../db/schema.ts";
 import type { ServiceDatabase } from "./database.ts";
-import { versionedCache } from "./versioned-cache.ts";
+import { VersionedCache } from "./versioned-cache.ts";
+import type { DataVersion } from "./versioned-cache.ts";
 
 export interface TokenHolder {
   tokenId: number;
@@ -32,7 +33,7 @@ export interface RepositoryRecord {
   updatedAt: number;
 }
 
-export function accessQueries(db: ServiceDatabase, dataVersion?: () => number) {
+export function accessQueries(db: ServiceDatabase) {
   const owner = alias(accounts, "owner");
   const tokenByHash = db
     .select({
@@ -90,41 +91,30 @@ export function accessQueries(db: ServiceDatabase, dataVersion?: () => number) {
     .limit(1)
     .prepare();
 
-  const accountByLogin = db
-    .select({ id: accounts.id })
-    .from(accounts)
-    .where(eq(accounts.login, sql.placeholder("login")))
-    .limit(1)
-    .prepare();
-
   // Every request asks these; each statement costs a read-lock round trip in SQLite, so the
   // facts (never a decision: expiry is judged against the clock on each request) are kept
   // until the data changes. Keys are token hashes, never raw tokens.
   // SQLite's NOCASE folds ASCII letters only: a key must fold exactly the same way.
   const fold = (s: string) => (/[A-Z]/.test(s) ? s.replace(/[A-Z]/g, (c) => c.toLowerCase()) : s);
-  const tokens = versionedCache<TokenHolder | null>(dataVersion, 10_000);
-  const repos = versionedCache<RepositoryRecord | null>(dataVersion, 10_000);
-  const memberships = versionedCache<boolean>(dataVersion, 50_000);
-  const logins = versionedCache<number | null>(dataVersion, 10_000);
+  const tokens = new VersionedCache<TokenHolder | null>(10_000);
+  const repos = new VersionedCache<RepositoryRecord | null>(10_000);
+  const memberships = new VersionedCache<boolean>(50_000);
 
   return {
     /** The token with this hash and its owner, whatever their state; validity is the caller's rule. */
-    findTokenByHash(hash: string): TokenHolder | null {
-      return tokens.get(hash, () => (tokenByHash.get({ hash }) as TokenHolder | undefined) ?? null);
+    findTokenByHash(hash: string, version: DataVersion): TokenHolder | null {
+      return tokens.get(hash, version, () => (tokenByHash.get({ hash }) as TokenHolder | undefined) ?? null);
     },
     /** A live (not deleted) repository by owner login and name, case-insensitively. */
-    findRepository(ownerLogin: string, name: string): RepositoryRecord | null {
+    findRepository(ownerLogin: string, name: string, version: DataVersion): RepositoryRecord | null {
       const key = `${fold(ownerLogin)}/${fold(name)}`;
-      return repos.get(key, () => (repoByName.get({ owner: ownerLogin, name }) as RepositoryRecord | undefined) ?? null);
+      return repos.get(key, version, () => (repoByName.get({ owner: ownerLogin, name }) as RepositoryRecord | undefined) ?? null);
     },
-    isCollaborator(repoId: number, userId: number): boolean {
-      return memberships.get(`c${repoId}:${userId}`, () => collaborator.get({ repoId, userId }) !== undefined);
+    isCollaborator(repoId: number, userId: number, version: DataVersion): boolean {
+      return memberships.get(`c${repoId}:${userId}`, version, () => collaborator.get({ repoId, userId }) !== undefined);
     },
-    isOrgMember(orgId: number, userId: number): boolean {
-      return memberships.get(`m${orgId}:${userId}`, () => member.get({ orgId, userId }) !== undefined);
-    },
-    accountIdByLogin(login: string): number | null {
-      return logins.get(fold(login), () => (accountByLogin.get({ login }) as { id: number } | undefined)?.id ?? null);
+    isOrgMember(orgId: number, userId: number, version: DataVersion): boolean {
+      return memberships.get(`m${orgId}:${userId}`, version, () => member.get({ orgId, userId }) !== undefined);
     },
   };
 }

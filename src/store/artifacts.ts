@@ -2,7 +2,7 @@ import { asc, count, eq, sql } from "drizzle-orm";
 import { workflowArtifacts } from "../../db/schema.ts";
 import type { WorkflowArtifact } from "../../db/schema.ts";
 import type { ServiceDatabase } from "./database.ts";
-import type { Page } from "./runs.ts";
+import type { Slice } from "./runs.ts";
 
 const p = (name: string) => sql.placeholder(name);
 
@@ -16,7 +16,7 @@ export function artifactQueries(db: ServiceDatabase) {
     .where(eq(workflowArtifacts.runId, p("runId"))).prepare();
   return {
     /** Artifacts of a run the caller has already found in its repository. */
-    listArtifacts(runId: number, page: Page): { artifacts: WorkflowArtifact[]; total: number } {
+    listArtifacts(runId: number, page: Slice): { artifacts: WorkflowArtifact[]; total: number } {
       const n = (total.get({ runId }) as { total: number }).total;
       return { artifacts: n > page.offset ? (list.all({ runId, ...page }) as WorkflowArtifact[]) : [], total: n };
     },

@@ -6,5 +6,5 @@ import type * as schema from "../../db/schema.ts";
  * needs this type; which driver stands behind it (bun:sqlite here, node:sqlite elsewhere)
  * is decided by the runtime edge that opens the file.
  */
-// biome-ignore lint: drizzle's result type parameter differs per driver
+// The result type parameter differs per driver (bun:sqlite, node:sqlite): any of them will do.
 export type ServiceDatabase = BaseSQLiteDatabase<"sync", any, typeof schema>;

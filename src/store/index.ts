@@ -1,45 +1,59 @@
 // The query layer: one object that both API surfaces read through. Every statement is
 // prepared once, here, when the store is created. Lookups below a repository take the
 // repository's id, so nothing can be read across repositories by accident.
+//
+// Lookups that every request makes (tokens, repositories, memberships, a listing's total)
+// are remembered per data version: the caller passes the version its request began at, and
+// a null version (a database without a change signal) remembers nothing.
+import type { WorkflowArtifact, Workflow, WorkflowJob, WorkflowStep } from "../../db/schema.ts";
 import type { ServiceDatabase } from "./database.ts";
 import { accessQueries } from "./access.ts";
+import type { RepositoryRecord, TokenHolder } from "./access.ts";
 import { artifactQueries } from "./artifacts.ts";
 import { jobQueries } from "./jobs.ts";
+import type { AttemptSelector } from "./jobs.ts";
 import { runQueries } from "./runs.ts";
+import type { RunFilter, RunRecord, Slice } from "./runs.ts";
+import type { DataVersion } from "./versioned-cache.ts";
 import { workflowQueries } from "./workflows.ts";
 
-export interface StoreOptions {
-  /**
-   * Changes whenever the database's content may have changed (SQLite's PRAGMA data_version).
-   * Given, the store remembers costly answers until it changes; absent, it remembers nothing.
-   */
-  dataVersion?: () => number;
+export interface Store {
+  /** The token with this hash and its owner, whatever their state: validity is the caller's rule. */
+  findTokenByHash(hash: string, version: DataVersion): TokenHolder | null;
+  /** A live (not deleted) repository by owner login and name, case-insensitively; access is the caller's rule. */
+  findRepository(ownerLogin: string, name: string, version: DataVersion): RepositoryRecord | null;
+  isCollaborator(repoId: number, userId: number, version: DataVersion): boolean;
+  isOrgMember(orgId: number, userId: number, version: DataVersion): boolean;
+  /** A repository's runs matching every filter given, newest first, and how many match in all. */
+  listRuns(repoId: number, filter: RunFilter, slice: Slice, version: DataVersion): { runs: RunRecord[]; total: number };
+  /** The run with this id if it belongs to this repository: a run of another repository does not exist here. */
+  getRun(repoId: number, runId: number): RunRecord | null;
+  /** Jobs of a run the caller has found in its repository: one attempt's, or every attempt's, in order. */
+  listJobs(runId: number, attempt: AttemptSelector, slice: Slice): { jobs: WorkflowJob[]; total: number };
+  /** The job with this id if its run belongs to this repository. */
+  getJob(repoId: number, jobId: number): WorkflowJob | null;
+  /** Steps of each job, in execution order, keyed by job id. */
+  stepsOf(jobIds: readonly number[]): Map<number, WorkflowStep[]>;
+  listWorkflows(repoId: number, slice: Slice): { workflows: Workflow[]; total: number };
+  getWorkflow(repoId: number, id: number): Workflow | null;
+  /** By the file's name (`ci.yml`) or its whole path (`.shithub/workflows/ci.yml`). */
+  getWorkflowByFile(repoId: number, file: string): Workflow | null;
+  /** Artifacts of a run the caller has found in its repository. */
+  listArtifacts(runId: number, slice: Slice): { artifacts: WorkflowArtifact[]; total: number };
 }
 
-export function createStore(db: ServiceDatabase, opts: StoreOptions = {}) {
-  // Read once per request, when it begins (see beginRequest), not once per cached question:
-  // each read is a round trip into SQLite, and one request's caches should agree on one
-  // version, the one from before any of its reads.
-  let seen: number | undefined;
-  const read = opts.dataVersion;
-  const dataVersion = read && (() => (seen ??= read()));
+export function createStore(db: ServiceDatabase): Store {
   return {
-    /** Absent when the database gives no change signal: nothing may then be remembered across requests. */
-    dataVersion,
-    /** A request starts: whatever was committed before it must be seen, so the version is read afresh. */
-    beginRequest(): void {
-      if (read) seen = read();
-    },
-    ...accessQueries(db, dataVersion),
-    ...runQueries(db, dataVersion),
+    ...accessQueries(db),
+    ...runQueries(db),
     ...jobQueries(db),
     ...workflowQueries(db),
     ...artifactQueries(db),
   };
 }
 
-export type Store = ReturnType<typeof createStore>;
 export type { ServiceDatabase } from "./database.ts";
 export type { RepositoryRecord, TokenHolder } from "./access.ts";
-export type { ActorRecord, Page, RunFilter, RunRecord } from "./runs.ts";
+export type { ActorRecord, RunFilter, RunRecord, Slice } from "./runs.ts";
 export type { AttemptSelector } from "./jobs.ts";
+export type { DataVersion } from "./versioned-cache.ts";

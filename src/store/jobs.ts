@@ -4,7 +4,7 @@ import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
 import { workflowJobs, workflowRuns, workflowSteps } from "../../db/schema.ts";
 import type { WorkflowJob, WorkflowStep } from "../../db/schema.ts";
 import type { ServiceDatabase } from "./database.ts";
-import type { Page } from "./runs.ts";
+import type { Slice } from "./runs.ts";
 
 /** Which attempt's jobs: one attempt by number, or every attempt in order. */
 export type AttemptSelector = number | "all";
@@ -40,7 +40,7 @@ export function jobQueries(db: ServiceDatabase) {
     .prepare();
 
   return {
-    listJobs(runId: number, attempt: AttemptSelector, page: Page): { jobs: WorkflowJob[]; total: number } {
+    listJobs(runId: number, attempt: AttemptSelector, page: Slice): { jobs: WorkflowJob[]; total: number } {
       if (attempt === "all") {
         const total = (countOfAll.get({ runId }) as { total: number }).total;
         return { jobs: total > page.offset ? (ofAll.all({ runId, ...page }) as WorkflowJob[]) : [], total };

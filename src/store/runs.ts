@@ -6,7 +6,8 @@ import { alias } from "drizzle-orm/sqlite-core";
 import { accounts, runDayMs, runDays, workflowRuns } from "../../db/schema.ts";
 import type { RunStatus, WorkflowRun } from "../../db/schema.ts";
 import type { ServiceDatabase } from "./database.ts";
-import { versionedCache } from "./versioned-cache.ts";
+import { VersionedCache } from "./versioned-cache.ts";
+import type { DataVersion } from "./versioned-cache.ts";
 
 export interface RunFilter {
   workflowId?: number;
@@ -27,7 +28,8 @@ export interface RunFilter {
   createdToInclusive?: boolean;
 }
 
-export interface Page { limit: number; offset: number }
+/** Which rows of a listing: at most `limit`, after skipping `offset`. */
+export interface Slice { limit: number; offset: number }
 
 export interface ActorRecord { id: number; login: string; type: string; siteAdmin: boolean }
 
@@ -62,7 +64,7 @@ function conditionFor(key: FilterKey, filter: RunFilter): SQL {
   }
 }
 
-export function runQueries(db: ServiceDatabase, dataVersion?: () => number) {
+export function runQueries(db: ServiceDatabase) {
   const actor = alias(accounts, "actor");
   const triggerer = alias(accounts, "triggerer");
   const selection = {
@@ -93,7 +95,7 @@ export function runQueries(db: ServiceDatabase, dataVersion?: () => number) {
   const prepareTotal = (keys: FilterKey[], filter: RunFilter) =>
     db.select({ total: count() }).from(workflowRuns).where(whereFor(keys, filter)).prepare();
   // A large repository's count walks its whole index range: remember it until the data changes.
-  const totals = versionedCache<number>(dataVersion, 10_000);
+  const totals = new VersionedCache<number>(10_000);
 
   function listingFor(filter: RunFilter) {
     const keys = filterKeys.filter((k) => filter[k] !== undefined);
@@ -116,7 +118,7 @@ export function runQueries(db: ServiceDatabase, dataVersion?: () => number) {
     const days = db.select({ day: runDays.day, runs: runDays.runs }).from(runDays)
       .where(eq(runDays.repoId, p("repoId"))).orderBy(desc(runDays.day)).prepare();
     const fromDay = pageWhere(and(eq(workflowRuns.repoId, p("repoId")), lt(workflowRuns.createdAt, p("bound"))));
-    return (repoId: number, page: Page): { runs: RunRecord[]; total: number } => {
+    return (repoId: number, page: Slice): { runs: RunRecord[]; total: number } => {
       const counts = days.values({ repoId }) as [number, number][];
       let total = 0;
       for (const [, runs] of counts) total += runs;
@@ -141,11 +143,11 @@ export function runQueries(db: ServiceDatabase, dataVersion?: () => number) {
 
   return {
     /** A repository's runs matching every filter given, newest first, and how many match in all. */
-    listRuns(repoId: number, filter: RunFilter, page: Page): { runs: RunRecord[]; total: number } {
+    listRuns(repoId: number, filter: RunFilter, page: Slice, version: DataVersion): { runs: RunRecord[]; total: number } {
       if (listByDays && filterKeys.every((k) => filter[k] === undefined)) return listByDays(repoId, page);
       const { listing, params, shape } = listingFor(filter);
       params.repoId = repoId;
-      const total = totals.get(`${shape}\n${JSON.stringify(params)}`, () => (listing.total.get(params) as { total: number }).total);
+      const total = totals.get(`${shape}\n${JSON.stringify(params)}`, version, () => (listing.total.get(params) as { total: number }).total);
       const runs = page.offset >= total ? [] : (listing.page.all({ ...params, ...page }) as unknown as RunRecord[]);
       return { runs, total };
     },

@@ -1,29 +1,29 @@
-// Answers remembered for as long as the database has not changed. `version` must change
-// whenever any connection commits (SQLite's PRAGMA data_version does, on the reader's own
-// connection), so nothing here can outlive the data it was computed from.
+// Answers remembered for as long as the database has not changed. The caller says which data
+// version it is reading at (its request's, read once when the request began); a new version
+// empties the cache, and a null version (a database that gives no change signal) remembers
+// nothing. So nothing here outlives the data it was computed from.
 
-export interface VersionedCache<V> {
-  get(key: string, compute: () => V): V;
-}
+/** The data version a read is made at; null when the database gives no change signal. */
+export type DataVersion = number | null;
 
-export function versionedCache<V>(version: (() => number) | undefined, maxEntries: number): VersionedCache<V> {
-  if (!version) return { get: (_key, compute) => compute() };
-  const entries = new Map<string, V>();
-  let seen = version();
-  return {
-    get(key, compute) {
-      const now = version();
-      if (now !== seen) {
-        entries.clear();
-        seen = now;
-      }
-      let value = entries.get(key);
-      if (value === undefined) {
-        value = compute();
-        if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
-        entries.set(key, value);
-      }
-      return value;
-    },
-  };
+export class VersionedCache<V> {
+  private readonly entries = new Map<string, V>();
+  private version: number | null = null;
+
+  constructor(private readonly maxEntries: number) {}
+
+  get(key: string, version: DataVersion, compute: () => V): V {
+    if (version === null) return compute();
+    if (version !== this.version) {
+      this.entries.clear();
+      this.version = version;
+    }
+    let value = this.entries.get(key);
+    if (value === undefined) {
+      value = compute();
+      if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+      this.entries.set(key, value);
+    }
+    return value;
+  }
 }

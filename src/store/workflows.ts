@@ -3,7 +3,7 @@ import { and, asc, count, eq, or, sql } from "drizzle-orm";
 import { workflows } from "../../db/schema.ts";
 import type { Workflow } from "../../db/schema.ts";
 import type { ServiceDatabase } from "./database.ts";
-import type { Page } from "./runs.ts";
+import type { Slice } from "./runs.ts";
 
 const p = (name: string) => sql.placeholder(name);
 
@@ -31,7 +31,7 @@ export function workflowQueries(db: ServiceDatabase) {
     .limit(1).prepare();
 
   return {
-    listWorkflows(repoId: number, page: Page): { workflows: Workflow[]; total: number } {
+    listWorkflows(repoId: number, page: Slice): { workflows: Workflow[]; total: number } {
       const n = (total.get({ repoId }) as { total: number }).total;
       return { workflows: n > page.offset ? (list.all({ repoId, ...page }) as Workflow[]) : [], total: n };
     },

@@ -27,7 +27,7 @@
 // committed in batches (a killed load resumes from its last key in a new snapshot). Before S0
 // a probe mark P is read and the load waits until xmin ≥ N_P, so P bounds everything S0 (or a
 // resumed load's later snapshot) missed; the first poll after the load starts from P.
-import type { Log } from "../log.ts";
+import type { Log } from "../observability/log.ts";
 import { AppliedRecently } from "./applied.ts";
 import type { CopyTarget, SyncProgress } from "./copy.ts";
 import { keyFromJson } from "./rows.ts";

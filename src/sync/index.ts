@@ -1,18 +1,25 @@
 // The sync's public face: start it against a forge PostgreSQL URL and a SQLite file, ask its
 // status (for /readyz), wait until it has caught up, stop it. How it stays correct is in
-// engine.ts; the PostgreSQL and SQLite edges are in bun/.
-import type { Log } from "../log.ts";
-import { redactUrl } from "../log.ts";
+// engine.ts; the PostgreSQL and SQLite edges are the runtime's (Bun's are in bun/).
+import type { Log } from "../observability/log.ts";
+import { redactUrl } from "../observability/redact.ts";
 import { retryDelay, sleep } from "./backoff.ts";
-import { openPostgresSource } from "./bun/postgres-source.ts";
-import { openSqliteCopy } from "./bun/sqlite-copy.ts";
+import type { CopyTarget } from "./copy.ts";
 import { SyncEngine, defaultEngineOptions } from "./engine.ts";
+import type { ForgeSource } from "./source.ts";
 import { SyncStatusTracker } from "./status.ts";
 import type { SyncStatus } from "./status.ts";
 
 export type { SyncState, SyncStatus } from "./status.ts";
 
+/** How a runtime reaches the forge's PostgreSQL and writes the SQLite file. */
+export interface SyncEdges {
+  openSource(url: string): ForgeSource;
+  openTarget(path: string): CopyTarget;
+}
+
 export interface SyncOptions {
+  edges: SyncEdges;
   /** The forge's PostgreSQL URL; SELECT on its tables is all the role needs. */
   from: string;
   /** The SQLite file to keep live (created and migrated if missing). */
@@ -44,10 +51,10 @@ const noLog: Log = () => {};
 export function startSync(opts: SyncOptions): RunningSync {
   const log = opts.log ?? noLog;
   const status = new SyncStatusTracker(log, opts.freshWithinMs ?? 2_000);
-  const target = openSqliteCopy(opts.dbPath);
+  const target = opts.edges.openTarget(opts.dbPath);
   log("sync_started", { source: redactUrl(opts.from), db: opts.dbPath, phase: target.progress().phase });
   const engine = new SyncEngine(
-    { openSource: () => openPostgresSource(opts.from), target, status, log, now: Date.now, sleep, backoff: (a) => retryDelay(a) },
+    { openSource: () => opts.edges.openSource(opts.from), target, status, log, now: Date.now, sleep, backoff: (a) => retryDelay(a) },
     {
       ...defaultEngineOptions,
       pollMs: opts.pollMs ?? defaultEngineOptions.pollMs,

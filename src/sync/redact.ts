@@ -1,6 +1,6 @@
 // A driver's error message can quote the connection string; none of it reaches a log line
 // with the password in it.
-import { redactUrl } from "../log.ts";
+import { redactUrl } from "../observability/redact.ts";
 
 export function redactSecrets(message: string, url: string): string {
   let out = message.replaceAll(url, redactUrl(url));

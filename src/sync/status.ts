@@ -1,7 +1,7 @@
 // The sync's state as /readyz and the logs see it. A log line is written when the state
 // changes, never per retry: a source that stays down for an hour is one line, then one more
 // when it is back.
-import type { Log } from "../log.ts";
+import type { Log } from "../observability/log.ts";
 
 export type SyncState = "starting" | "loading" | "following" | "source_down" | "failing" | "stopped";
 

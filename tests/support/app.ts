@@ -1,6 +1,12 @@
-// The whole app in-process, over the seeded database, and a req() helper in the style of
-// Elysia's own tests (always http://localhost: Elysia mis-parses hosts under 4 characters).
-import { createApp } from "../../src/app.ts";
+// The whole app in-process, as production composes it (src/http/app.ts), over the seeded
+// database or a given file, and a req() helper in the style of Elysia's own tests (always
+// http://localhost: Elysia mis-parses hosts under 4 characters). Limits and logs are off
+// unless asked for; remembered answers are on, as in production.
+import { createApp } from "../../src/http/app.ts";
+import type { AppOptions } from "../../src/http/app.ts";
+import type { Peer } from "../../src/http/pipeline.ts";
+import { defaultLimits } from "../../src/limits/config.ts";
+import type { LimitsConfig } from "../../src/limits/config.ts";
 import { createStore } from "../../src/store/index.ts";
 import { openDatabaseFile } from "../../src/runtime/bun/database.ts";
 import { bunCodec } from "../../src/runtime/bun/codec.ts";
@@ -9,14 +15,35 @@ import { seededDatabase } from "./db.ts";
 
 export interface ReqOptions { token?: string; method?: string; headers?: Record<string, string> }
 
-export async function testApp() {
-  const opened = openDatabaseFile(await seededDatabase());
-  const store = createStore(opened.db, { dataVersion: opened.dataVersion });
-  const app = createApp({ store, now: Date.now, docsAssets: embeddedDocsAssets, codec: bunCodec, logError: () => {} });
+export interface TestAppOptions extends Partial<Omit<AppOptions, "store" | "limits">> {
+  /** The database file to serve (default: the seeded one, shared by the test process: do not write to it). */
+  db?: string;
+  /** False: the database's change signal is not given, so nothing is remembered across requests. */
+  changeSignal?: boolean;
+  /** Limits on top of the defaults; absent: no limits. */
+  limits?: Partial<LimitsConfig>;
+  /** The client address the server would report for a request. */
+  peer?: (request: Request) => string | null;
+}
+
+export async function testApp(options: TestAppOptions = {}) {
+  const { db, changeSignal = true, limits, peer: address, ...rest } = options;
+  const opened = openDatabaseFile(db ?? (await seededDatabase()));
+  const store = createStore(opened.db);
+  const app = createApp({
+    store,
+    dataVersion: changeSignal ? opened.dataVersion : undefined,
+    docsAssets: embeddedDocsAssets,
+    codec: bunCodec,
+    limits: limits && { ...defaultLimits, ...limits },
+    ...rest,
+  });
+  const peer: Peer | null = address ? { address } : null;
+  const handle = (request: Request) => app.handle(request, peer);
   const req = (path: string, opts: ReqOptions = {}) => {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.token !== undefined) headers.authorization = `token ${opts.token}`;
-    return app.handle(new Request(`http://localhost${path}`, { method: opts.method ?? "GET", headers }));
+    return handle(new Request(`http://localhost${path}`, { method: opts.method ?? "GET", headers }));
   };
-  return { app, store, req, sqlite: opened.sqlite };
+  return { app, store, req, handle, opened, sqlite: opened.sqlite, close: () => opened.close() };
 }

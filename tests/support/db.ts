@@ -3,9 +3,11 @@ import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Database } from "bun:sqlite";
+import { defaults } from "../../src/defaults.ts";
 import { seedSqlite } from "../../src/seed/sqlite.ts";
 
-export const testSeed = { repos: 40, runs: 2000, seed: 1 } as const;
+/** The same generated forge as the embedded demo's. */
+export const testSeed = defaults.seed;
 
 let seeded: Promise<string> | null = null;
 

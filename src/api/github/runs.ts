@@ -1,14 +1,15 @@
 // Workflow runs: GitHub's listing (for the repository or one workflow), one run, and one
 // run as it was at an earlier attempt.
 import { Elysia } from "elysia";
-import { authPlugin } from "../../auth/plugin.ts";
+import { repositoryAccess } from "../repository-access.ts";
 import type { Access } from "../../auth/access.ts";
 import { ApiError } from "../../errors.ts";
 import type { RunFilter } from "../../store/index.ts";
-import type { ApiContext } from "../context.ts";
-import { JsonText } from "../json-text.ts";
+import type { ApiSettings } from "../settings.ts";
+import { SerializedJson } from "../serialized-json.ts";
 import { RepoParams, authResponses } from "../model.ts";
-import { linkHeader, pageRequest } from "../pagination.ts";
+import { pageHeaders, pageRequest } from "../pagination.ts";
+import type { RequestContext } from "../request-context.ts";
 import { runAtAttempt } from "./attempt.ts";
 import { parseCreated } from "./created.ts";
 import { routeDoc } from "./docs.ts";
@@ -46,23 +47,22 @@ function runFilter(query: RunsQueryValue): RunFilter | null {
   return filter;
 }
 
-export function runRoutes(ctx: ApiContext, prefix: string) {
-  const { store } = ctx;
-
-  const listing = (access: Access, query: RunsQueryValue, request: Request, set: { headers: Record<string, unknown> }, workflowId?: number) => {
+export function runRoutes(settings: ApiSettings, prefix: string) {
+  const listing = (access: Access, ctx: RequestContext, query: RunsQueryValue, set: { headers: Record<string, unknown> }, workflowId?: number) => {
     const page = pageRequest(query, "WorkflowRun");
     const filter = runFilter(query);
-    const { runs, total } = filter === null ? { runs: [], total: 0 } : store.listRuns(access.repo.id, { ...filter, workflowId }, page);
-    const surface = surfaceUrls(ctx, request, prefix);
-    const link = linkHeader(surface.web, new URL(request.url), page, total);
-    if (link) set.headers["link"] = link;
+    const { runs, total } = filter === null
+      ? { runs: [], total: 0 }
+      : ctx.store.listRuns(access.repo.id, { ...filter, workflowId }, page, ctx.dataVersion);
+    const surface = surfaceUrls(settings, ctx, prefix);
+    pageHeaders(set, surface.web, ctx.url, page, total);
     const view = repositoryView(access.repo, surface);
-    return new JsonText(`{"total_count":${total},"workflow_runs":${workflowRunsJson(runs, view)}}`);
+    return new SerializedJson(`{"total_count":${total},"workflow_runs":${workflowRunsJson(runs, view)}}`);
   };
 
   return new Elysia()
-    .use(authPlugin(store, ctx.now))
-    .get("/repos/:owner/:repo/actions/runs", ({ access, query, request, set }) => listing(access, query, request, set), {
+    .use(repositoryAccess)
+    .get("/repos/:owner/:repo/actions/runs", ({ access, ctx, query, set }) => listing(access, ctx, query, set), {
       repoAccess: "repo:read",
       params: RepoParams,
       query: RunsQuery,
@@ -70,9 +70,9 @@ export function runRoutes(ctx: ApiContext, prefix: string) {
       detail: routeDoc(prefix, "List workflow runs for a repository",
         "GitHub's `actions/list-workflow-runs-for-repo`: `{total_count, workflow_runs}`, newest first, with a `Link` header. `status` takes a status or a conclusion."),
     })
-    .get("/repos/:owner/:repo/actions/workflows/:workflow_id/runs", ({ access, params, query, request, set }) => {
-      const workflow = findWorkflow(store, access.repo.id, params.workflow_id);
-      return listing(access, query, request, set, workflow.id);
+    .get("/repos/:owner/:repo/actions/workflows/:workflow_id/runs", ({ access, ctx, params, query, set }) => {
+      const workflow = findWorkflow(ctx.store, access.repo.id, params.workflow_id);
+      return listing(access, ctx, query, set, workflow.id);
     }, {
       repoAccess: "repo:read",
       params: WorkflowParams,
@@ -80,9 +80,9 @@ export function runRoutes(ctx: ApiContext, prefix: string) {
       response: authResponses,
       detail: routeDoc(prefix, "List workflow runs for a workflow", "`workflow_id` is the workflow's id or its file name; an unknown workflow is a 404."),
     })
-    .get("/repos/:owner/:repo/actions/runs/:run_id", ({ access, params, request }) => {
-      const run = findRun(store, access.repo.id, params.run_id);
-      return workflowRun(run, repositoryView(access.repo, surfaceUrls(ctx, request, prefix)));
+    .get("/repos/:owner/:repo/actions/runs/:run_id", ({ access, ctx, params }) => {
+      const run = findRun(ctx.store, access.repo.id, params.run_id);
+      return workflowRun(run, repositoryView(access.repo, surfaceUrls(settings, ctx, prefix)));
     }, {
       repoAccess: "repo:read",
       params: RunParams,
@@ -90,12 +90,12 @@ export function runRoutes(ctx: ApiContext, prefix: string) {
       response: authResponses,
       detail: routeDoc(prefix, "Get a workflow run"),
     })
-    .get("/repos/:owner/:repo/actions/runs/:run_id/attempts/:attempt_number", ({ access, params, request }) => {
-      const run = findRun(store, access.repo.id, params.run_id);
+    .get("/repos/:owner/:repo/actions/runs/:run_id/attempts/:attempt_number", ({ access, ctx, params }) => {
+      const run = findRun(ctx.store, access.repo.id, params.run_id);
       const attempt = findAttempt(run, params.attempt_number);
       // A run has at most 256 jobs per attempt: one page holds them all.
-      const { jobs } = attempt === run.runAttempt ? { jobs: [] } : store.listJobs(run.id, attempt, { limit: 1000, offset: 0 });
-      const view = repositoryView(access.repo, surfaceUrls(ctx, request, prefix));
+      const { jobs } = attempt === run.runAttempt ? { jobs: [] } : ctx.store.listJobs(run.id, attempt, { limit: 1000, offset: 0 });
+      const view = repositoryView(access.repo, surfaceUrls(settings, ctx, prefix));
       return workflowRun(runAtAttempt(run, attempt, jobs), view, { viaAttempt: true });
     }, {
       repoAccess: "repo:read",

@@ -2,8 +2,9 @@
 // request came in on (…/api/v3 or the bare origin), so that a client following `jobs_url`
 // or a Link stays on it; `web` is where the forge's pages for a repository live.
 import type { RepositoryRecord } from "../../store/index.ts";
-import { baseUrl } from "../context.ts";
-import type { ApiContext } from "../context.ts";
+import type { RequestContext } from "../request-context.ts";
+import { baseUrl } from "../settings.ts";
+import type { ApiSettings } from "../settings.ts";
 
 export interface SurfaceUrls {
   api: string;
@@ -17,8 +18,8 @@ export interface RepositoryUrls {
   web: string;
 }
 
-export function surfaceUrls(ctx: ApiContext, request: Request, prefix: string): SurfaceUrls {
-  const web = baseUrl(ctx, request);
+export function surfaceUrls(settings: ApiSettings, ctx: RequestContext, prefix: string): SurfaceUrls {
+  const web = baseUrl(settings, ctx);
   return { api: web + prefix, web };
 }
 

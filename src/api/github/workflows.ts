@@ -1,10 +1,10 @@
 // A repository's workflows, listed by page (gh pages by number until a short page) or one
 // by id or file name.
 import { Elysia } from "elysia";
-import { authPlugin } from "../../auth/plugin.ts";
-import type { ApiContext } from "../context.ts";
+import { repositoryAccess } from "../repository-access.ts";
+import type { ApiSettings } from "../settings.ts";
 import { RepoParams, authResponses } from "../model.ts";
-import { linkHeader, pageRequest } from "../pagination.ts";
+import { pageHeaders, pageRequest } from "../pagination.ts";
 import { routeDoc } from "./docs.ts";
 import { findWorkflow } from "../lookup.ts";
 import { PageOnlyQuery, WorkflowParams } from "./model.ts";
@@ -12,16 +12,14 @@ import { repositoryView } from "./present/repository.ts";
 import { workflow } from "./present/workflow.ts";
 import { surfaceUrls } from "./urls.ts";
 
-export function workflowRoutes(ctx: ApiContext, prefix: string) {
-  const { store } = ctx;
+export function workflowRoutes(settings: ApiSettings, prefix: string) {
   return new Elysia()
-    .use(authPlugin(store, ctx.now))
-    .get("/repos/:owner/:repo/actions/workflows", ({ access, query, request, set }) => {
+    .use(repositoryAccess)
+    .get("/repos/:owner/:repo/actions/workflows", ({ access, ctx, query, set }) => {
       const page = pageRequest(query, "Workflow");
-      const { workflows, total } = store.listWorkflows(access.repo.id, page);
-      const surface = surfaceUrls(ctx, request, prefix);
-      const link = linkHeader(surface.web, new URL(request.url), page, total);
-      if (link) set.headers["link"] = link;
+      const { workflows, total } = ctx.store.listWorkflows(access.repo.id, page);
+      const surface = surfaceUrls(settings, ctx, prefix);
+      pageHeaders(set, surface.web, ctx.url, page, total);
       const view = repositoryView(access.repo, surface);
       return { total_count: total, workflows: workflows.map((w) => workflow(w, view)) };
     }, {
@@ -31,9 +29,9 @@ export function workflowRoutes(ctx: ApiContext, prefix: string) {
       response: authResponses,
       detail: routeDoc(prefix, "List repository workflows"),
     })
-    .get("/repos/:owner/:repo/actions/workflows/:workflow_id", ({ access, params, request }) => {
-      const found = findWorkflow(store, access.repo.id, params.workflow_id);
-      return workflow(found, repositoryView(access.repo, surfaceUrls(ctx, request, prefix)));
+    .get("/repos/:owner/:repo/actions/workflows/:workflow_id", ({ access, ctx, params }) => {
+      const found = findWorkflow(ctx.store, access.repo.id, params.workflow_id);
+      return workflow(found, repositoryView(access.repo, surfaceUrls(settings, ctx, prefix)));
     }, {
       repoAccess: "repo:read",
       params: WorkflowParams,

@@ -1,30 +1,28 @@
 // The forge's own contract: GET /api/v1/repos/{owner}/{repo}/actions/runs[/{run_id}[/jobs]].
 import { Elysia, t } from "elysia";
-import { authPlugin } from "../../auth/plugin.ts";
+import { repositoryAccess } from "../repository-access.ts";
 import { findRun } from "../lookup.ts";
-import { baseUrl, listingHeaders } from "../context.ts";
-import type { ApiContext } from "../context.ts";
+import { baseUrl } from "../settings.ts";
+import type { ApiSettings } from "../settings.ts";
 import { RepoParams, RunParams, authResponses } from "../model.ts";
-import { linkHeader, pageRequest } from "../pagination.ts";
+import { pageHeaders, pageRequest } from "../pagination.ts";
 import { Job, JobsQuery, Run, RunsQuery } from "./model.ts";
 import { forgeJob, forgeRun } from "./present.ts";
 
-export function forgeApi(ctx: ApiContext) {
-  const { store } = ctx;
-
+export function forgeApi(settings: ApiSettings) {
   return new Elysia({ prefix: "/api/v1/repos/:owner/:repo/actions", tags: ["forge /api/v1"] })
-    .use(authPlugin(store, ctx.now))
-    .get("/runs", ({ access, query, request, set }) => {
+    .use(repositoryAccess)
+    .get("/runs", ({ access, ctx, query, set }) => {
       const req = pageRequest(query, "WorkflowRun");
-      const { runs, total } = store.listRuns(access.repo.id, {
+      const { runs, total } = ctx.store.listRuns(access.repo.id, {
         workflowFile: query.workflow_file,
         headRef: query.head_ref,
         actorLogin: query.actor,
         event: query.event,
         status: query.status,
         conclusion: query.conclusion,
-      }, req);
-      listingHeaders(set, total, linkHeader(baseUrl(ctx, request), new URL(request.url), req, total));
+      }, req, ctx.dataVersion);
+      pageHeaders(set, baseUrl(settings, ctx), ctx.url, req, total, true);
       return runs.map(forgeRun);
     }, {
       repoAccess: "repo:read",
@@ -36,17 +34,17 @@ export function forgeApi(ctx: ApiContext) {
         description: "Newest first (ties broken by id). Every filter combines with the others. `X-Total-Count` carries the number of matching runs and `Link` the first/prev/next/last pages.",
       },
     })
-    .get("/runs/:run_id", ({ access, params }) => forgeRun(findRun(store, access.repo.id, params.run_id)), {
+    .get("/runs/:run_id", ({ access, ctx, params }) => forgeRun(findRun(ctx.store, access.repo.id, params.run_id)), {
       repoAccess: "repo:read",
       params: RunParams,
       response: { 200: Run, ...authResponses },
       detail: { summary: "Get a workflow run", description: "A run of another repository answers 404, as a run that does not exist." },
     })
-    .get("/runs/:run_id/jobs", ({ access, params, query, request, set }) => {
-      const run = findRun(store, access.repo.id, params.run_id);
+    .get("/runs/:run_id/jobs", ({ access, ctx, params, query, set }) => {
+      const run = findRun(ctx.store, access.repo.id, params.run_id);
       const req = pageRequest(query, "WorkflowJob");
-      const { jobs, total } = store.listJobs(run.id, run.runAttempt, req);
-      listingHeaders(set, total, linkHeader(baseUrl(ctx, request), new URL(request.url), req, total));
+      const { jobs, total } = ctx.store.listJobs(run.id, run.runAttempt, req);
+      pageHeaders(set, baseUrl(settings, ctx), ctx.url, req, total, true);
       return jobs.map(forgeJob);
     }, {
       repoAccess: "repo:read",

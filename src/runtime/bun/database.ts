@@ -3,27 +3,19 @@
 import { Database } from "bun:sqlite";
 import { drizzle } from "drizzle-orm/bun-sqlite";
 import * as schema from "../../../db/schema.ts";
-import type { ServiceDatabase } from "../../store/index.ts";
+import { DatabaseOpenError } from "../types.ts";
+import type { OpenedDatabase } from "../types.ts";
 import { embeddedDemoDatabase } from "./embedded.ts";
 import { watchWalIndex } from "./wal-index.ts";
 
-export interface OpenedDatabase {
+/** Opened with bun:sqlite: the handle itself too, for tests and tools that read beside the store. */
+export interface BunOpenedDatabase extends OpenedDatabase {
   sqlite: Database;
-  db: ServiceDatabase;
-  /** Where the data comes from, for the start-up line. */
-  source: string;
-  /** Changes whenever another connection (the sync) has committed to the file. */
-  dataVersion: () => number;
-  /** How changes are noticed, for the start-up line. */
-  changeSignal: string;
-  close(): void;
 }
-
-export class DatabaseOpenError extends Error {}
 
 const requiredTables = Object.keys(schema.forgeTables);
 
-function checked(sqlite: Database, source: string, file: string | null): OpenedDatabase {
+function checked(sqlite: Database, source: string, file: string | null): BunOpenedDatabase {
   let present: Set<string>;
   try {
     present = new Set(
@@ -64,7 +56,7 @@ function changeSignal(sqlite: Database, file: string | null): { how: string; ver
 }
 
 /** A database file, opened read-only; the sync may be writing it from another connection (WAL). */
-export function openDatabaseFile(path: string): OpenedDatabase {
+export function openDatabaseFile(path: string): BunOpenedDatabase {
   let sqlite: Database;
   try {
     sqlite = new Database(path, { readonly: true, strict: true });
@@ -76,7 +68,7 @@ export function openDatabaseFile(path: string): OpenedDatabase {
 }
 
 /** The demo database inside the executable, deserialized into memory read-only. */
-export async function openEmbeddedDemo(): Promise<OpenedDatabase> {
+export async function openEmbeddedDemo(): Promise<BunOpenedDatabase> {
   const bytes = await Bun.file(embeddedDemoDatabase).bytes();
   return checked(Database.deserialize(bytes, { readonly: true, strict: true }), "embedded demo database", null);
 }

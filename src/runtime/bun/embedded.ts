@@ -4,7 +4,7 @@
 import demoDatabasePath from "../../../db/demo.sqlite" with { type: "file" };
 import swaggerScriptPath from "../../../node_modules/swagger-ui-dist/swagger-ui-bundle.js" with { type: "file" };
 import swaggerStylesheetPath from "../../../node_modules/swagger-ui-dist/swagger-ui.css" with { type: "file" };
-import type { DocsAssets } from "../../docs/openapi.ts";
+import type { DocsAssets } from "../../http/docs.ts";
 
 export const embeddedDemoDatabase: string = demoDatabasePath;
 

@@ -1,41 +1,11 @@
-// Listening with Bun.serve: TCP (optionally TLS) and/or a unix socket, one app behind
-// them all, and a graceful stop on SIGTERM/SIGINT that lets in-flight requests finish.
+// Listening with Bun.serve: TCP (optionally TLS) and/or a unix socket, one entry behind them
+// all, and a graceful stop that lets in-flight requests finish.
 import type { Server } from "bun";
-import type { Log } from "../../log.ts";
+import type { Peer } from "../../http/pipeline.ts";
+import type { Log } from "../../observability/log.ts";
+import type { Entry, ListenOptions, Listening } from "../types.ts";
 
-export interface ListenOptions {
-  host: string;
-  /** Omitted: no TCP listener (unix socket only). */
-  port?: number;
-  unixSocket?: string;
-  tls?: { certFile: string; keyFile: string };
-  shutdownGraceSeconds: number;
-  /** Seconds a connection may stay silent, waiting for a response included (Bun's default: 10). */
-  idleTimeoutSeconds?: number;
-}
-
-export interface Listening {
-  urls: string[];
-  servers: Server<undefined>[];
-  stop(): Promise<void>;
-}
-
-// The request a TCP server is handing to the app right now, and that server. Requests are
-// handed over one at a time, synchronously, so the peer is looked up only when asked for
-// (for anonymous clients' limits) and only while the request is being handed over.
-let handing: Request | null = null;
-let handingServer: Server<undefined> | null = null;
-
-/**
- * The address of the client that sent this request over TCP; null over a unix socket or
- * in-process. Ask while the request is being handed to the app (before it first waits).
- */
-export function peerAddress(request: Request): string | null {
-  if (request !== handing || handingServer === null) return null;
-  return handingServer.requestIP(request)?.address ?? null;
-}
-
-export async function listen(fetch: (req: Request) => Response | Promise<Response>, opts: ListenOptions, log: Log): Promise<Listening> {
+export async function listen(entry: Entry, opts: ListenOptions, log: Log): Promise<Listening> {
   const servers: Server<undefined>[] = [];
   const urls: string[] = [];
   const error = (err: Error) => {
@@ -46,22 +16,15 @@ export async function listen(fetch: (req: Request) => Response | Promise<Respons
   };
   if (opts.port !== undefined) {
     const tls = opts.tls ? { cert: Bun.file(opts.tls.certFile), key: Bun.file(opts.tls.keyFile) } : undefined;
-    const tcpFetch = (req: Request, server: Server<undefined>) => {
-      handing = req;
-      handingServer = server;
-      try {
-        return fetch(req);
-      } finally {
-        handing = null;
-        handingServer = null;
-      }
-    };
-    const server = Bun.serve({ hostname: opts.host, port: opts.port, fetch: tcpFetch, error, tls, idleTimeout: opts.idleTimeoutSeconds });
+    // One peer per server: it answers for the requests that server received.
+    let peer: Peer | null = null;
+    const server = Bun.serve({ hostname: opts.host, port: opts.port, fetch: (req) => entry(req, peer), error, tls, idleTimeout: opts.idleTimeoutSeconds });
+    peer = { address: (req) => server.requestIP(req)?.address ?? null };
     servers.push(server);
     urls.push(server.url.href);
   }
   if (opts.unixSocket) {
-    servers.push(Bun.serve({ unix: opts.unixSocket, fetch, error }));
+    servers.push(Bun.serve({ unix: opts.unixSocket, fetch: (req) => entry(req, null), error }));
     urls.push(`unix:${opts.unixSocket}`);
   }
 
@@ -81,5 +44,5 @@ export async function listen(fetch: (req: Request) => Response | Promise<Respons
     })();
     return stopping;
   };
-  return { urls, servers, stop };
+  return { urls, stop };
 }

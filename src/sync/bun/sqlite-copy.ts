@@ -3,7 +3,7 @@
 // so a checkpoint or a second writer is waited for rather than failed.
 import { Database } from "bun:sqlite";
 import type { Statement } from "bun:sqlite";
-import { applyMigrations } from "../../storage/migrate.ts";
+import { applyMigrations } from "../../../db/migrations/apply.ts";
 import { progressEntries, progressFromEntries, syncStateKeys } from "../copy.ts";
 import type { CopyTarget, SyncProgress } from "../copy.ts";
 import type { SqliteRow } from "../rows.ts";

@@ -2,6 +2,8 @@
 // own failures (validation, unknown route, parse) are translated; anything unexpected is
 // logged in full and shown to the client as a bare "Internal error", never a stack trace.
 import { Elysia } from "elysia";
+import { contextOf } from "../api/request-context.ts";
+import type { RequestContext } from "../api/request-context.ts";
 import { ApiError } from "../errors.ts";
 import type { ErrorCode, FieldError } from "../errors.ts";
 
@@ -61,7 +63,7 @@ export function validationError(issues: ValidationIssue[], resource: string): Ap
 export interface ErrorHandlingOptions {
   /** Methods served at a path the router knows, so that another method gets 405 rather than 404. */
   allowedMethods(pathname: string): string[] | null;
-  logError(error: unknown, request: Request): void;
+  logError(error: unknown, ctx: RequestContext): void;
 }
 
 export function errorHandling(opts: ErrorHandlingOptions) {
@@ -81,7 +83,7 @@ export function errorHandling(opts: ErrorHandlingOptions) {
       return errorResponse(ApiError.notFound(), headers);
     }
     if (code === "PARSE") return errorResponse(new ApiError("invalid", "Problems parsing request", { status: 400 }), headers);
-    opts.logError(error, request);
+    opts.logError(error, contextOf(request));
     return errorResponse(new ApiError("internal", "Internal error"), headers);
   });
 }

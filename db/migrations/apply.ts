@@ -1,6 +1,6 @@
 // Brings a SQLite database up to the latest migration, tracked in PRAGMA user_version.
 // Takes any driver with exec and query(...).get() (bun:sqlite's Database has both).
-import { migrations } from "../../db/migrations/index.ts";
+import { migrations } from "./index.ts";
 
 export interface MigratableDatabase {
   exec(sql: string): void;

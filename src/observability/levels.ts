@@ -1,5 +1,7 @@
-// The level of each kind of log line. Anything not listed is `info`.
-import type { LogLevel } from "./logger.ts";
+// Log levels, in order, and the level of each kind of log line (anything not listed is `info`).
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+export const logLevels: readonly LogLevel[] = ["debug", "info", "warn", "error"];
 
 const levels: Record<string, LogLevel> = {
   internal_error: "error",

@@ -1,19 +1,21 @@
 // Writes db/demo.sqlite, the demo database embedded into the executable: the demo fixtures plus
-// a small generated forge, in rollback-journal mode so that it can be deserialized. Skipped when the file was built from the same seed sources,
-// migrations and options (their hash is kept in its sync_state as demo_hash).
+// a small generated forge, in rollback-journal mode so that it can be deserialized. Skipped when
+// the file was built from the same seed sources, migrations and options (their hash is kept in
+// its sync_state as demo_hash).
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { Database } from "bun:sqlite";
+import { defaults } from "../src/defaults.ts";
 import { seedSqlite } from "../src/seed/sqlite.ts";
 import type { SeedOptions } from "../src/seed/types.ts";
 
-export const demoOptions: SeedOptions = { repos: 40, runs: 2000, seed: 1 };
+const demoOptions: SeedOptions = { ...defaults.seed };
 
 const root = join(import.meta.dir, "..");
-const demoPath = join(import.meta.dir, "demo.sqlite");
+const demoPath = join(root, "db", "demo.sqlite");
 /** Everything the demo database's content depends on. */
-const inputs = ["src/seed", "src/storage/migrate.ts", "src/storage/sqlite-file.ts", "db/migrations", "db/demo.ts"];
+const inputs = ["src/seed", "src/defaults.ts", "db/migrations", "scripts/demo-db.ts"];
 
 function files(path: string): string[] {
   const full = join(root, path);
@@ -24,7 +26,7 @@ function files(path: string): string[] {
   return [path];
 }
 
-export function demoHash(): string {
+function demoHash(): string {
   const hash = createHash("sha256");
   hash.update(JSON.stringify(demoOptions));
   for (const file of inputs.flatMap(files).sort()) {

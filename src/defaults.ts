@@ -1,0 +1,29 @@
+// Every default of the service's configuration, in one place: the flag table (commands.ts),
+// --help, the README's configuration table (tested against it) and the app read them here.
+
+export const defaults = {
+  host: "127.0.0.1",
+  port: 8080,
+  shutdownGraceSeconds: 10,
+  /**
+   * Remembered answers' budget. A GitHub runs page of 30 runs is about 360 KB of JSON (each run
+   * embeds its repository), so 64 MiB holds some 170 such pages besides the small answers.
+   */
+  responseCacheMib: 64,
+  get responseCacheBytes(): number {
+    return this.responseCacheMib * 1024 * 1024;
+  },
+  logLevel: "info",
+  logFormat: "auto",
+  limits: {
+    tokenRequestsPerHour: 5_000,
+    anonymousRequestsPerHour: 600,
+    requestsPerMinute: 900,
+    concurrentRequests: 100,
+    requestTimeoutSeconds: 10,
+    maxUrlBytes: 8 * 1024,
+    maxHeaderBytes: 8 * 1024,
+  },
+  /** `seed` without sizes, the embedded demo database and the tests' database: one generated forge. */
+  seed: { repos: 40, runs: 2000, seed: 1 },
+} as const;

@@ -1,0 +1,22 @@
+// Bun's runtime: bun:sqlite (with the wal-index change signal), Bun.serve, Bun's codec, the
+// files embedded in the executable, and Bun.sql for the sync's source.
+import { openPostgresSource } from "../../sync/bun/postgres-source.ts";
+import { openSqliteCopy } from "../../sync/bun/sqlite-copy.ts";
+import type { SyncEdges } from "../../sync/index.ts";
+import type { Runtime } from "../types.ts";
+import { bunCodec } from "./codec.ts";
+import { openDatabaseFile, openEmbeddedDemo } from "./database.ts";
+import { embeddedDocsAssets } from "./embedded.ts";
+import { listen } from "./serve.ts";
+
+export const bunSyncEdges: SyncEdges = { openSource: openPostgresSource, openTarget: openSqliteCopy };
+
+export const bunRuntime: Runtime = {
+  name: `bun ${Bun.version}`,
+  openDatabaseFile,
+  openEmbeddedDemo,
+  listen,
+  codec: bunCodec,
+  docsAssets: embeddedDocsAssets,
+  sync: bunSyncEdges,
+};

@@ -1,0 +1,57 @@
+// What a runtime provides to the service, as one object handed to the commands: opening the
+// database (a file or the embedded demo), serving HTTP (TCP, TLS, a unix socket) with each
+// request's peer, the codec, the embedded assets, and the sync's two edges. Everything else
+// — the app, the query layer, the sync's logic — is the same code on every runtime.
+// Bun's is src/runtime/bun/, loaded only by the Bun entry (src/main.ts).
+import type { Codec } from "../http/encoding.ts";
+import type { DocsAssets } from "../http/docs.ts";
+import type { Peer } from "../http/pipeline.ts";
+import type { Log } from "../observability/log.ts";
+import type { ServiceDatabase } from "../store/index.ts";
+import type { SyncEdges } from "../sync/index.ts";
+
+export interface OpenedDatabase {
+  db: ServiceDatabase;
+  /** Where the data comes from, for the start-up line. */
+  source: string;
+  /** Changes whenever another connection (the sync) has committed to the file. */
+  dataVersion: () => number;
+  /** How changes are noticed, for the start-up line. */
+  changeSignal: string;
+  close(): void;
+}
+
+/** A database that cannot be served: unreadable, not SQLite, or without the service's tables. */
+export class DatabaseOpenError extends Error {}
+
+/** The server's side of a request: the request, and who sent it. */
+export type Entry = (request: Request, peer: Peer | null) => Response | Promise<Response>;
+
+export interface ListenOptions {
+  host: string;
+  /** Omitted: no TCP listener (unix socket only). */
+  port?: number;
+  unixSocket?: string;
+  tls?: { certFile: string; keyFile: string };
+  shutdownGraceSeconds: number;
+  /** Seconds a connection may stay silent, waiting for a response included. */
+  idleTimeoutSeconds?: number;
+}
+
+export interface Listening {
+  urls: string[];
+  /** No new connections; in-flight requests finish, for up to the grace period. */
+  stop(): Promise<void>;
+}
+
+export interface Runtime {
+  readonly name: string;
+  /** A database file, opened read-only; another process (the sync) may be writing it. */
+  openDatabaseFile(path: string): OpenedDatabase;
+  /** The demo database inside the executable, in memory and read-only. */
+  openEmbeddedDemo(): Promise<OpenedDatabase>;
+  listen(entry: Entry, opts: ListenOptions, log: Log): Promise<Listening>;
+  readonly codec: Codec;
+  readonly docsAssets: DocsAssets;
+  readonly sync: SyncEdges;
+}
