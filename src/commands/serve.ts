@@ -49,6 +49,11 @@ export async function serve(config: ServeConfig, runtime: Runtime): Promise<numb
     idleTimeoutSeconds: limits.requestTimeoutMs > 0 ? Math.min(255, limits.requestTimeoutMs / 1000 + 5) : undefined,
   }, log);
 
+  // Before the started line: whoever waits for it has the tokens already.
+  if (dbFile === undefined) {
+    console.log("Demo tokens (Authorization: token <t>):");
+    for (const t of demoTokens) console.log(`  ${t.token.padEnd(22)} ${t.note}`);
+  }
   log("started", {
     version,
     runtime: runtime.name,
@@ -59,10 +64,6 @@ export async function serve(config: ServeConfig, runtime: Runtime): Promise<numb
     shutdown_grace_s: config.shutdownGraceSeconds,
     config: config.inEffect,
   });
-  if (dbFile === undefined) {
-    console.log("Demo tokens (Authorization: token <t>):");
-    for (const t of demoTokens) console.log(`  ${t.token.padEnd(22)} ${t.note}`);
-  }
 
   await new Promise<void>((resolve) => {
     const onSignal = (signal: string) => {

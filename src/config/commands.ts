@@ -38,7 +38,7 @@ export const serveCommand: CommandSpec = {
 
 export const seedCommand: CommandSpec = {
   name: "seed",
-  summary: "Write a realistic, deterministic database: a SQLite file (--out) or a forge-schema PostgreSQL database (--postgres).",
+  summary: "Write a realistic, deterministic database: a SQLite file (--out), or a forge-schema PostgreSQL database (--postgres; into an empty database it first creates the forge tables from db/forge/schema.sql).",
   options: {
     out: { type: "string", placeholder: "FILE", description: "SQLite file to create (replaced if it exists)" },
     postgres: { type: "string", placeholder: "URL", description: "PostgreSQL database to fill (forge schema)" },

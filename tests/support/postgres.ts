@@ -1,13 +1,14 @@
 // A throwaway PostgreSQL cluster for the sync tests: initdb into a fresh temp folder, a free
-// TCP port on 127.0.0.1, the forge schema in a template database, and a role that may only
-// SELECT the forge tables (no sequence privileges), which is all the sync gets in production.
+// TCP port on 127.0.0.1, the forge tables (the project's db/forge/schema.sql) in a template
+// database, and a role that may only SELECT the forge tables (no sequence privileges), which
+// is all the sync gets in production.
 // Faults: kill() is kill -9 of the server, start() brings it back with crash recovery.
 import { SQL } from "bun";
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findForgeSchema } from "../../src/sync/forge-schema.ts";
+import { forgeSchemaSql } from "../../db/forge/index.ts";
 
 const adminPassword = "admin-secret";
 export const readerRole = "forge_reader";
@@ -38,10 +39,7 @@ export function findPostgres(): PostgresBinaries | null {
  */
 export function postgresForTests(): { binaries: PostgresBinaries | null; skipReason: string | null } {
   const binaries = findPostgres();
-  const schema = findForgeSchema();
-  let reason: string | null = null;
-  if (!binaries) reason = "PostgreSQL is not installed (no initdb/pg_ctl on PATH or under /usr/lib/postgresql/*/bin)";
-  else if (!schema.path) reason = `the forge schema.sql was not found (tried ${schema.tried.join(", ")}; set FORGE_SCHEMA_SQL)`;
+  const reason = binaries ? null : "PostgreSQL is not installed (no initdb/pg_ctl on PATH or under /usr/lib/postgresql/*/bin)";
   if (reason && process.env.CI === "true") throw new Error(`${reason}: CI must run the PostgreSQL tests`);
   if (reason) console.warn(`skipping the PostgreSQL sync tests: ${reason}`);
   return { binaries: reason ? null : binaries, skipReason: reason };
@@ -78,8 +76,11 @@ export interface TestDatabase {
 
 export interface TestPostgres {
   port: number;
-  /** A new database with the forge schema (from the template) and the reader's grants. */
-  createDatabase(name: string): Promise<TestDatabase>;
+  /**
+   * A new database with the forge tables (from the template) and the reader's grants; with
+   * `empty`, a database with no tables at all (and so no grants).
+   */
+  createDatabase(name: string, options?: { empty?: boolean }): Promise<TestDatabase>;
   /** kill -9 the postmaster and its backends: the source goes away mid-whatever. */
   kill(): Promise<void>;
   /** Start (again) after kill(), with crash recovery; resolves once it accepts connections. */
@@ -143,14 +144,12 @@ export async function startTestPostgres(binaries: PostgresBinaries): Promise<Tes
   let standbys = 0;
 
   const url = (user: string, password: string, db: string) => `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${db}`;
-  const schemaPath = findForgeSchema().path;
-  if (!schemaPath) throw new Error("the forge schema.sql was not found");
   const admin = new SQL(url("postgres", adminPassword, "postgres"), { max: 1 });
   await admin.unsafe(`CREATE ROLE ${readerRole} LOGIN PASSWORD '${readerPassword}'`);
   await admin.unsafe(`CREATE DATABASE ${templateDb}`);
   await admin.close();
   const template = new SQL(url("postgres", adminPassword, templateDb), { max: 1 });
-  await template.unsafe(readFileSync(schemaPath, "utf8"));
+  await template.unsafe(forgeSchemaSql);
   await template.unsafe(`GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${readerRole}`);
   await template.close();
 
@@ -213,9 +212,9 @@ export async function startTestPostgres(binaries: PostgresBinaries): Promise<Tes
   return {
     port,
     logFile,
-    async createDatabase(name) {
+    async createDatabase(name, options = {}) {
       const admin = new SQL(url("postgres", adminPassword, "postgres"), { max: 1 });
-      await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE ${templateDb}`);
+      await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE ${options.empty ? "template0" : templateDb}`);
       await admin.close();
       return { name, adminUrl: url("postgres", adminPassword, name), readerUrl: url(readerRole, readerPassword, name) };
     },
