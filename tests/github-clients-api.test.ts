@@ -93,6 +93,20 @@ describe("who the token is: GET /user and the API root", () => {
     expect((await req("/user", { token: "demo_dave_read" })).status).toBe(401);
   });
 
+  test("/users/{username}: any account by login, case-insensitively; a valid token is needed", async () => {
+    const req = appWith();
+    const validate = description.operation("users/get-by-username");
+    for (const login of ["alice", "octo-org", "frank"]) {
+      const user = await json(await req(`/api/v3/users/${login.toUpperCase()}`, { token: "demo_bob_read" }));
+      expectValid(validate, user, `user ${login}`);
+      const row = sql.query<{ id: number; type: string }, [string]>("SELECT id, type FROM accounts WHERE login = ?").get(login)!;
+      expect(user).toMatchObject({ login, id: row.id, type: row.type });
+      expect(user).not.toHaveProperty("private_gists");
+    }
+    expect((await req("/users/nobody-here", { token: "demo_bob_read" })).status).toBe(404);
+    expect((await req("/users/alice")).status).toBe(401);
+  });
+
   test("the root: GitHub's URL templates; a token sent there must be valid; no X-OAuth-Scopes", async () => {
     const req = appWith();
     const validate = description.operation("meta/root");

@@ -168,6 +168,41 @@ for (const [label, prefix] of [["/api/v3", "/api/v3"], ["the root", ""]] as cons
       await expect(anonymous.rest.actions.getWorkflowRun({ owner, repo, run_id: runIds()[0]! })).rejects.toMatchObject({ status: 401 });
     });
 
+    test("what a client calls first: repos.get, users.getAuthenticated, rateLimit.get", async () => {
+      const { data: repository } = await octokit.rest.repos.get({ owner, repo });
+      expect(repository).toMatchObject({ id: helloId, full_name: `${owner}/${repo}`, private: false, permissions: { admin: true, pull: true } });
+      expect(repository.url).toBe(`${base}/repos/${owner}/${repo}`);
+      const hidden = new Octokit({ baseUrl: base, auth: "demo_frank_read", log: quiet });
+      await expect(hidden.rest.repos.get({ owner, repo: "secret-project" })).rejects.toMatchObject({ status: 404 });
+
+      const { data: me } = await octokit.rest.users.getAuthenticated();
+      expect(me.login).toBe("alice");
+      await expect(new Octokit({ baseUrl: base, auth: "demo_alice_revoked", log: quiet }).rest.users.getAuthenticated())
+        .rejects.toMatchObject({ status: 401 });
+
+      // Asking is free: the budget reported twice in a row is the same, and a real request spends one.
+      const budget = async () => (await octokit.rest.rateLimit.get()).data.rate;
+      const before = await budget();
+      expect(before.limit).toBe(5000);
+      expect((await budget()).used).toBe(before.used);
+      await octokit.rest.actions.getWorkflowRun({ owner, repo, run_id: runIds()[0]! });
+      expect((await budget()).used).toBe(before.used + 1);
+    });
+
+    test("paginate over listArtifactsForRepo: every artifact of the repository, newest run first, by name too", async () => {
+      const all = await octokit.paginate(octokit.rest.actions.listArtifactsForRepo, { owner, repo, per_page: 7 });
+      const expected = sql.query<{ id: number; name: string }, [number]>(`
+        SELECT a.id, a.name FROM workflow_artifacts a JOIN workflow_runs w ON w.id = a.run_id
+        WHERE w.repo_id = ? ORDER BY w.created_at DESC, w.id DESC, a.id DESC`).all(helloId);
+      expect(expected.length).toBeGreaterThan(7);
+      expect(all.map((a) => a.id)).toEqual(expected.map((a) => a.id));
+      const name = expected[0]!.name;
+      const named = await octokit.paginate(octokit.rest.actions.listArtifactsForRepo, { owner, repo, name, per_page: 5 });
+      expect(named.map((a) => a.id)).toEqual(expected.filter((a) => a.name === name).map((a) => a.id));
+      const { data: one } = await octokit.rest.actions.getArtifact({ owner, repo, artifact_id: expected[0]!.id });
+      expect(one.name).toBe(name);
+    });
+
     test("a conditional request with the ETag it was given gets 304", async () => {
       const first = await octokit.rest.actions.getWorkflowRun({ owner, repo, run_id: runIds()[5]! });
       await expect(octokit.rest.actions.getWorkflowRun({

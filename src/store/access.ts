@@ -113,6 +113,16 @@ export function accessQueries(db: ServiceDatabase) {
     .limit(1)
     .prepare();
 
+  const accountByLogin = db
+    .select({
+      id: accounts.id, login: accounts.login, type: accounts.type, siteAdmin: accounts.siteAdmin,
+      createdAt: accounts.createdAt, updatedAt: accounts.updatedAt,
+    })
+    .from(accounts)
+    .where(eq(accounts.login, sql.placeholder("login")))
+    .limit(1)
+    .prepare();
+
   const collaboratorPermission = db
     .select({ permission: repoCollaborators.permission })
     .from(repoCollaborators)
@@ -154,6 +164,9 @@ export function accessQueries(db: ServiceDatabase) {
     },
     findAccount(id: number): AccountRecord | null {
       return (accountById.get({ id }) as AccountRecord | undefined) ?? null;
+    },
+    findAccountByLogin(login: string): AccountRecord | null {
+      return (accountByLogin.get({ login }) as AccountRecord | undefined) ?? null;
     },
     collaboratorPermission(repoId: number, userId: number): CollaboratorPermission | null {
       return ((collaboratorPermission.get({ repoId, userId }) as { permission: CollaboratorPermission } | undefined)?.permission) ?? null;

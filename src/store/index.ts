@@ -27,6 +27,8 @@ export interface Store {
   isOrgMember(orgId: number, userId: number, version: DataVersion): boolean;
   /** Any account by id, whatever its state (the caller has already judged the token's holder). */
   findAccount(id: number): AccountRecord | null;
+  /** An account by login, case-insensitively; null for none. */
+  findAccountByLogin(login: string): AccountRecord | null;
   /** The collaborator's permission on a repository, or null for someone who is not one. */
   collaboratorPermission(repoId: number, userId: number): CollaboratorPermission | null;
   /** The user's role in an organization, or null for a non-member. */

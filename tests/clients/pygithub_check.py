@@ -11,8 +11,8 @@ from github.GithubObject import GithubObject
 base, token = sys.argv[1], sys.argv[2]
 g = Github(base_url=base, auth=Auth.Token(token), retry=None, per_page=100)
 bad = []
-# Nested objects that PyGithub completes from their own url: a user's (/users/{login}) is
-# not served here, and a run's head_commit has no url (as on GitHub); noted apart from type errors.
+# Nested objects that PyGithub completes from their own url: a user's comes from /users/{login};
+# a run's head_commit has no url (as on GitHub); noted apart from type errors.
 incomplete = set()
 
 

@@ -8,7 +8,7 @@ import { contextOf } from "../request-context.ts";
 import type { ApiSettings } from "../settings.ts";
 import { ErrorBody } from "../model.ts";
 import { routeDoc } from "./docs.ts";
-import { privateUser } from "./present/user.ts";
+import { privateUser, publicUser } from "./present/user.ts";
 import { surfaceUrls } from "./urls.ts";
 
 /** GitHub's `root`: the URL templates of the API, on this host. */
@@ -73,5 +73,15 @@ export function userRoutes(settings: ApiSettings, prefix: string) {
     }, {
       response: { 401: ErrorBody },
       detail: routeDoc(prefix, "Get the authenticated user", "The token's holder; any valid token, whatever its scopes."),
+    })
+    .get("/users/:username", ({ params, request }) => {
+      const ctx = contextOf(request);
+      ctx.holder();
+      const account = ctx.store.findAccountByLogin(params.username ?? "");
+      if (!account) throw ApiError.notFound();
+      return publicUser(account, surfaceUrls(settings, ctx, prefix));
+    }, {
+      response: { 401: ErrorBody, 404: ErrorBody },
+      detail: routeDoc(prefix, "Get a user", "Any account of the forge by login, case-insensitively; any valid token may ask."),
     });
 }
