@@ -160,6 +160,32 @@ describe("attempts and jobs", () => {
   });
 });
 
+describe("a bad page size names what the route lists", () => {
+  // Elysia's validation (not an integer) and the page check (out of range) must agree.
+  test("per_page=abc and per_page=0: one 422 body, naming WorkflowRun, WorkflowJob, Workflow or Artifact", async () => {
+    const { id: run, workflow_id: workflow } = sql.query<{ id: number; workflow_id: number }, [number]>(
+      "SELECT id, workflow_id FROM workflow_runs WHERE repo_id = ? AND id IN (SELECT run_id FROM workflow_artifacts) LIMIT 1",
+    ).get(helloId)!;
+    const v1 = "/api/v1/repos/alice/hello-world/actions";
+    const listings: [string, string][] = [
+      [`${base}/runs`, "WorkflowRun"], [`${base}/workflows/${workflow}/runs`, "WorkflowRun"], [`/repos/alice/hello-world/actions/runs`, "WorkflowRun"],
+      [`${base}/runs/${run}/jobs`, "WorkflowJob"], [`${base}/runs/${run}/attempts/1/jobs`, "WorkflowJob"],
+      [`${base}/workflows`, "Workflow"], [`${base}/runs/${run}/artifacts`, "Artifact"],
+      [`${v1}/runs`, "WorkflowRun"], [`${v1}/runs/${run}/jobs`, "WorkflowJob"],
+    ];
+    for (const [path, resource] of listings) {
+      for (const [value, message] of [["abc", "per_page must be an integer"], ["0", "per_page must be an integer from 1 to 100"]]) {
+        const res = await req(`${path}?per_page=${value}`, { token });
+        expect(res.status, path).toBe(422);
+        expect(await res.json(), `${path}?per_page=${value}`).toEqual({
+          message: "Validation Failed", documentation_url: "https://docs.github.com/rest/actions/workflow-runs",
+          errors: [{ resource, field: "per_page", code: "invalid", message }],
+        });
+      }
+    }
+  });
+});
+
 describe("what the database does not hold", () => {
   const paths = (run: number, job: number) => [
     `${base}/runs/${run}/logs`, `${base}/runs/${run}/attempts/1/logs`, `${base}/jobs/${job}/logs`, `/api/v3/repos/alice/hello-world/check-runs/${job}/annotations`,
