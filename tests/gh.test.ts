@@ -2,16 +2,16 @@
 // what gh prints and how it exits, checked against raw SQL over the same database file.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Database } from "bun:sqlite";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startServer } from "./support/binary.ts";
 import type { RunningServer } from "./support/binary.ts";
 import { oracle, seededDatabase } from "./support/db.ts";
 import { gh, ghBinary, runListRows } from "./support/gh.ts";
 import type { GhTarget } from "./support/gh.ts";
+import { tempDir } from "./support/temp.ts";
 import { localhostCertificate } from "./support/tls.ts";
 import { requireTool } from "./support/tools.ts";
+import { buildsTheExecutable } from "./support/timeouts.ts";
 
 const openssl = ghBinary ? requireTool("openssl", ["openssl"]) : null;
 const ready = ghBinary !== null && openssl !== null;
@@ -26,7 +26,7 @@ let helloId: number;
 beforeAll(async () => {
   if (!ready) return;
   const db = await seededDatabase();
-  overSocket.unixSocket = join(mkdtempSync(join(tmpdir(), "actions-runs-sock-")), "api.sock");
+  overSocket.unixSocket = join(tempDir("sock"), "api.sock");
   const cert = await localhostCertificate(openssl!);
   [socketServer, tlsServer] = await Promise.all([
     startServer(["--db", db, "--unix-socket", overSocket.unixSocket]),
@@ -38,7 +38,7 @@ beforeAll(async () => {
   helloId = sql.query<{ id: number }, []>(
     "SELECT r.id FROM repositories r JOIN accounts a ON a.id = r.owner_id WHERE a.login = 'alice' AND r.name = 'hello-world'",
   ).get()!.id;
-});
+}, buildsTheExecutable);
 
 afterAll(async () => {
   await Promise.all([socketServer?.stop(), tlsServer?.stop()]);

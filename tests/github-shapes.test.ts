@@ -8,6 +8,7 @@ import type { ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import { oracle } from "./support/db.ts";
 import { testApp } from "./support/app.ts";
+import { walksEveryRoute } from "./support/timeouts.ts";
 
 const specRoot = "https://github-openapi.invalid/api.github.com";
 
@@ -129,7 +130,7 @@ describe("GitHub's OpenAPI description", () => {
     expect([...kinds].some((k) => k.startsWith("false"))).toBe(true);
     expect([...kinds].some((k) => k.endsWith("false"))).toBe(true);
     expect([...kinds]).toContain("true/true/true");
-  });
+  }, walksEveryRoute);
 
   test("actions/list-workflow-runs (one workflow, by id and by file name)", async () => {
     const validate = description.operation("actions/list-workflow-runs");

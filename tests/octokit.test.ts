@@ -6,6 +6,7 @@ import { Octokit } from "@octokit/rest";
 import { startServer } from "./support/binary.ts";
 import type { RunningServer } from "./support/binary.ts";
 import { oracle, seededDatabase } from "./support/db.ts";
+import { buildsTheExecutable } from "./support/timeouts.ts";
 
 let server: RunningServer;
 let sql: Database;
@@ -19,7 +20,7 @@ beforeAll(async () => {
   helloId = sql.query<{ id: number }, []>(
     "SELECT r.id FROM repositories r JOIN accounts a ON a.id = r.owner_id WHERE a.login = 'alice' AND r.name = 'hello-world'",
   ).get()!.id;
-});
+}, buildsTheExecutable);
 
 afterAll(async () => {
   await server?.stop();

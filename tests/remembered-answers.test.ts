@@ -12,6 +12,7 @@ import { embeddedDocsAssets } from "../src/runtime/bun/embedded.ts";
 import { demoTokens } from "../src/seed/fixtures.ts";
 import { acceptsGzip } from "../src/api/encoding.ts";
 import { oracle, seededDatabase } from "./support/db.ts";
+import { walksEveryRoute } from "./support/timeouts.ts";
 
 type Handle = (request: Request) => Response | Promise<Response>;
 let remembering: Handle;
@@ -120,7 +121,7 @@ describe("remembered answers", () => {
     expect(remembered).toBeGreaterThan(200);
     const listing = await get(remembering, urls[4]!, { authorization: "token demo_alice_repo", "accept-encoding": "gzip" });
     expect(listing.headers.get("content-encoding")).toBe("gzip");
-  });
+  }, walksEveryRoute);
 
   test("a HEAD or another method is never answered from memory", async () => {
     const url = urls[0]!;

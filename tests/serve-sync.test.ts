@@ -2,19 +2,20 @@
 // PostgreSQL into its SQLite file while it serves, and /readyz says how fresh the data is.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { SQL } from "bun";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { seedPostgres } from "../src/seed/postgres.ts";
 import { startServer } from "./support/binary.ts";
 import type { RunningServer } from "./support/binary.ts";
 import { postgresForTests, startTestPostgres } from "./support/postgres.ts";
+import { removeTempDir, tempDir } from "./support/temp.ts";
 import type { TestDatabase, TestPostgres } from "./support/postgres.ts";
+import { buildsTheExecutable, startsPostgres } from "./support/timeouts.ts";
 
 const { binaries } = postgresForTests();
 let pg: TestPostgres;
 let db: TestDatabase;
 let server: RunningServer;
+let dir: string | undefined;
 const auth = { authorization: "token demo_alice_repo" };
 const runs = "/api/v1/repos/alice/hello-world/actions/runs";
 
@@ -33,13 +34,15 @@ beforeAll(async () => {
   pg = await startTestPostgres(binaries);
   db = await pg.createDatabase("serve_sync");
   await seedPostgres(db.adminUrl, { repos: 5, runs: 200, seed: 3 });
-  const file = join(mkdtempSync(join(tmpdir(), "actions-runs-serve-sync-")), "runs.sqlite");
+  dir = tempDir("serve-sync");
+  const file = join(dir, "runs.sqlite");
   server = await startServer(["--db", file, "--sync-from", db.readerUrl]);
-});
+}, startsPostgres + buildsTheExecutable);
 
 afterAll(async () => {
   await server?.stop();
   await pg?.destroy();
+  if (dir) removeTempDir(dir);
 });
 
 test.skipIf(!binaries)("serves the forge's data once loaded, and /readyz turns ready", async () => {

@@ -5,17 +5,17 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { SQL } from "bun";
 import { Database } from "bun:sqlite";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Log } from "../src/log.ts";
 import { seedPostgres } from "../src/seed/postgres.ts";
 import { startSync } from "../src/sync/index.ts";
 import type { RunningSync } from "../src/sync/index.ts";
 import { copiedTables } from "../src/sync/tables.ts";
+import { tempDir } from "./support/temp.ts";
 import { watchVisibility } from "./support/visibility.ts";
 import { postgresForTests, readerPassword, readerRole, startTestPostgres } from "./support/postgres.ts";
 import type { TestDatabase, TestPostgres } from "./support/postgres.ts";
+import { startsPostgres } from "./support/timeouts.ts";
 
 const { binaries } = postgresForTests();
 const repoRoot = join(import.meta.dir, "..");
@@ -27,7 +27,7 @@ function capture(): { log: Log; lines: LogLine[] } {
   return { lines, log: (event, fields = {}) => lines.push({ event, ...fields }) };
 }
 
-const tempFile = () => join(mkdtempSync(join(tmpdir(), "actions-runs-sync-")), "copy.sqlite");
+const tempFile = () => join(tempDir("sync"), "copy.sqlite");
 
 async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -107,7 +107,7 @@ describe.skipIf(binaries === null)("sync from the forge's PostgreSQL", () => {
     admin = new SQL(forge.adminUrl, { max: 4 });
     await seedPostgres(forge.adminUrl, { repos: 12, runs: 3_000, seed: 7 });
     file = tempFile();
-  }, 60_000);
+  }, startsPostgres);
 
   afterAll(async () => {
     for (const s of running) await s.stop().catch(() => {});

@@ -3,11 +3,11 @@
 // SELECT the forge tables (no sequence privileges), which is all the sync gets in production.
 // Faults: kill() is kill -9 of the server, start() brings it back with crash recovery.
 import { SQL } from "bun";
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findForgeSchema } from "../../src/sync/forge-schema.ts";
+import { removeTempDir, tempDir } from "./temp.ts";
 
 const adminPassword = "admin-secret";
 export const readerRole = "forge_reader";
@@ -88,7 +88,7 @@ export interface TestPostgres {
 
 export async function startTestPostgres(binaries: PostgresBinaries): Promise<TestPostgres> {
   const owner = postgresUser();
-  const root = mkdtempSync(join(tmpdir(), "actions-runs-pg-"));
+  const root = tempDir("pg");
   const dataDir = join(root, "data");
   const socketDir = join(root, "socket");
   const logFile = join(root, "postgres.log");
@@ -178,7 +178,7 @@ export async function startTestPostgres(binaries: PostgresBinaries): Promise<Tes
     async destroy() {
       const pid = postmasterPid();
       if (pid !== null && alive(pid)) await run([binaries.pg_ctl, "-D", dataDir, "-m", "immediate", "-w", "stop"]).catch(() => {});
-      rmSync(root, { recursive: true, force: true });
+      removeTempDir(root);
     },
   };
 }
