@@ -110,9 +110,11 @@ export async function startTestPostgres(binaries: PostgresBinaries): Promise<Tes
   const port = await freePort();
   await run(["mkdir", "-p", socketDir]);
   // No fsync: the tests kill the server, never the machine. Commits stay synchronous, so a
-  // killed server keeps every transaction it acknowledged, as a real one does.
+  // killed server keeps every transaction it acknowledged, as a real one does. No standby
+  // either (wal_level minimal): then LOCK TABLE takes no transaction id, so a test can hold
+  // a table locked while a sync's load starts without the load waiting for it to end.
   const conf = [`port = ${port}`, `listen_addresses = '127.0.0.1'`, `unix_socket_directories = '${socketDir}'`,
-    "fsync = off", "full_page_writes = off", "max_connections = 100"].join("\n");
+    "fsync = off", "full_page_writes = off", "max_connections = 100", "wal_level = minimal", "max_wal_senders = 0"].join("\n");
   const confFile = join(dataDir, "postgresql.conf");
   writeFileSync(confFile, readFileSync(confFile, "utf8") + "\n" + conf + "\n");
 
