@@ -6,28 +6,22 @@ import { createApp } from "../src/app.ts";
 import { createStore } from "../src/store/index.ts";
 import { openDatabaseFile } from "../src/runtime/bun/database.ts";
 import { embeddedDocsAssets } from "../src/runtime/bun/embedded.ts";
-import { oracle, seededDatabase } from "./support/db.ts";
+import { seededDatabase } from "./support/db.ts";
+import { repoOracle } from "./support/repo-oracle.ts";
+import type { RepoOracle } from "./support/repo-oracle.ts";
 import { testApp } from "./support/app.ts";
 
 let req: Awaited<ReturnType<typeof testApp>>["req"];
 let sql: Database;
 let helloId: number;
+let runIds: RepoOracle["runIds"];
 const token = "demo_alice_repo";
 const base = "/api/v3/repos/alice/hello-world/actions";
 
 beforeAll(async () => {
   ({ req } = await testApp());
-  sql = await oracle();
-  helloId = sql.query<{ id: number }, []>(
-    "SELECT r.id FROM repositories r JOIN accounts a ON a.id = r.owner_id WHERE a.login = 'alice' AND r.name = 'hello-world'",
-  ).get()!.id;
+  ({ sql, repoId: helloId, runIds } = await repoOracle());
 });
-
-function runIds(where = "1", ...params: (string | number)[]): number[] {
-  return sql.query<{ id: number }, (string | number)[]>(
-    `SELECT id FROM workflow_runs WHERE repo_id = ? AND (${where}) ORDER BY created_at DESC, id DESC`,
-  ).all(helloId, ...params).map((r) => r.id);
-}
 
 interface RunsBody { total_count: number; workflow_runs: { id: number; status: string; conclusion: string | null; jobs_url: string; [k: string]: unknown }[] }
 
