@@ -74,8 +74,8 @@ describe("serving the embedded demo database", () => {
     await server.stop();
   });
 
-  test("starts from an empty folder and prints the demo tokens", () => {
-    expect(server.output()).toContain("demo_alice_repo");
+  test("starts from an empty folder and prints the demo tokens", async () => {
+    await server.waitForOutput("demo_alice_repo");
   });
 
   test("health, runs with a demo token, 401 without", async () => {

@@ -69,7 +69,7 @@ test("SIGTERM under load: taken-on requests complete, new connections are refuse
   server.proc.kill("SIGTERM");
   // Once the server says it is stopping, its listener closes: a new connection is refused
   // (probed until it is, not after a guessed delay; past the exit it is refused as well).
-  while (!server.output().includes('"event":"stopping"')) await Bun.sleep(5);
+  await server.waitForOutput('"event":"stopping"');
   const probeUntil = Date.now() + grace * 1000;
   let refused = false;
   while (!(refused = !(await accepts(port))) && Date.now() < probeUntil) await Bun.sleep(5);

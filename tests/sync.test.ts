@@ -371,10 +371,16 @@ describe.skipIf(binaries === null)("sync from the forge's PostgreSQL", () => {
       const argv = [process.execPath, join(repoRoot, "src/main.ts"), "sync", "--from", forgeDb.readerUrl, "--db", target, ...(once ? ["--once"] : [])];
       const proc = ownProcess(Bun.spawn(argv, { stdout: "pipe", stderr: "inherit" }));
       let output = "";
-      void (async () => {
+      const read = (async () => {
         for await (const chunk of proc.stdout as unknown as AsyncIterable<Uint8Array>) output += new TextDecoder().decode(chunk);
       })();
-      return { proc, output: () => output };
+      /** Its exit code, once its output has been read to the end. */
+      const exited = async () => {
+        const code = await proc.exited;
+        await read;
+        return code;
+      };
+      return { proc, exited, output: () => output };
     };
     const state = (key: string) => JSON.parse(queryCopy<{ value: string }>(target, `SELECT value FROM sync_state WHERE key = '${key}'`)[0]!.value);
     const rows = (table: string) => queryCopy<{ n: number }>(target, `SELECT count(*) AS n FROM ${table}`)[0]!.n;
@@ -395,7 +401,7 @@ describe.skipIf(binaries === null)("sync from the forge's PostgreSQL", () => {
     const [{ runs, jobs }] = await forgeAdmin`SELECT (SELECT count(*)::int FROM workflow_runs) AS runs, (SELECT count(*)::int FROM workflow_jobs) AS jobs`;
     expect({ runs: rows("workflow_runs"), jobs: rows("workflow_jobs"), steps: rows("workflow_steps") }).toEqual({ runs, jobs, steps: 0 });
     const resumed = child(true);
-    expect(await resumed.proc.exited).toBe(0);
+    expect(await resumed.exited()).toBe(0);
     expect(resumed.output()).toContain('"resumed":true');
     await expectCopyEqualsSource(forgeAdmin, target);
 

@@ -26,6 +26,8 @@ export interface RunningServer {
   /** http(s)://127.0.0.1:PORT, or undefined when only a unix socket was asked for. */
   url?: string;
   output(): string;
+  /** Resolves once its output contains `text` (what it prints after its started line comes later). */
+  waitForOutput(text: string, timeoutMs?: number): Promise<void>;
   /** Signal it, wait for its exit code, and remove its working folder. */
   stop(signal?: NodeJS.Signals): Promise<number>;
 }
@@ -46,9 +48,17 @@ export async function startServer(args: string[], env: Record<string, string> = 
   return {
     proc, url: server.url,
     output: () => out + server.stderr(),
+    waitForOutput: async (text, timeoutMs = 10_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (!(out + server.stderr()).includes(text)) {
+        if (Date.now() > deadline || proc.exitCode !== null) throw new Error(`the server's output never showed ${text}:\n${out}${server.stderr()}`);
+        await Bun.sleep(5);
+      }
+    },
     stop: async (signal = "SIGTERM") => {
       proc.kill(signal);
       const code = await proc.exited;
+      await server.drained;
       removeTempDir(cwd);
       return code;
     },

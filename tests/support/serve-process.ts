@@ -28,6 +28,8 @@ export interface ServeProcess {
   url?: string;
   /** What it wrote on stderr so far (empty when inherited). */
   stderr(): string;
+  /** Resolves once its piped output has been read to the end (after it exited). */
+  drained: Promise<void>;
 }
 
 export async function startServeProcess(argv: string[], opts: ServeProcessOptions): Promise<ServeProcess> {
@@ -46,11 +48,12 @@ export async function startServeProcess(argv: string[], opts: ServeProcessOption
     const text = new TextDecoder();
     for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) sink(text.decode(chunk, { stream: true }));
   };
-  if (proc.stderr instanceof ReadableStream) void pump(proc.stderr, (s) => (err += s));
+  const pumps: Promise<void>[] = [];
+  if (proc.stderr instanceof ReadableStream) pumps.push(pump(proc.stderr, (s) => (err += s)));
   if (!toFile) {
     const onLine = (opts.stdout as { onLine: (line: string) => void }).onLine;
     let pending = "";
-    void pump(proc.stdout as ReadableStream<Uint8Array>, (s) => {
+    pumps.push(pump(proc.stdout as ReadableStream<Uint8Array>, (s) => {
       pending += s;
       let nl: number;
       while ((nl = pending.indexOf("\n")) !== -1) {
@@ -62,7 +65,7 @@ export async function startServeProcess(argv: string[], opts: ServeProcessOption
         }
         onLine(line);
       }
-    });
+    }));
   }
   const file = toFile ? (opts.stdout as { file: string }).file : null;
   const deadline = Date.now() + (opts.startTimeoutMs ?? 15_000);
@@ -82,5 +85,5 @@ export async function startServeProcess(argv: string[], opts: ServeProcessOption
   }
   const started = JSON.parse(startedLine) as StartedLine;
   const url = started.listening.find((u) => u.startsWith("http"))?.replace(/\/$/, "");
-  return { proc, started, url, stderr: () => err };
+  return { proc, started, url, stderr: () => err, drained: Promise.all(pumps).then(() => {}) };
 }
