@@ -3,8 +3,9 @@
 // SELECT the forge tables (no sequence privileges), which is all the sync gets in production.
 // Faults: kill() is kill -9 of the server, start() brings it back with crash recovery.
 import { SQL } from "bun";
-import { chmodSync, chownSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findForgeSchema } from "../../src/sync/forge-schema.ts";
 import { removeTempDir, tempDir } from "./temp.ts";
@@ -88,6 +89,10 @@ export interface TestPostgres {
 
 export async function startTestPostgres(binaries: PostgresBinaries): Promise<TestPostgres> {
   const owner = postgresUser();
+  // Run as root, the cluster belongs to the postgres user, who must be able to reach it.
+  if (owner && (statSync(tmpdir()).mode & 0o001) === 0) {
+    throw new Error(`TMPDIR (${tmpdir()}) is not searchable by the postgres user, who runs the test cluster: chmod o+x it`);
+  }
   const root = tempDir("pg");
   const dataDir = join(root, "data");
   const socketDir = join(root, "socket");
