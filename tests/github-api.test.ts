@@ -2,28 +2,21 @@
 // what is not held, conditional requests, and both mount points, checked against raw SQL.
 import { beforeAll, describe, expect, test } from "bun:test";
 import type { Database } from "bun:sqlite";
-import { oracle } from "./support/db.ts";
+import { repoOracle } from "./support/repo-oracle.ts";
+import type { RepoOracle } from "./support/repo-oracle.ts";
 import { testApp } from "./support/app.ts";
 
 let req: Awaited<ReturnType<typeof testApp>>["req"];
 let sql: Database;
 let helloId: number;
+let runIds: RepoOracle["runIds"];
 const token = "demo_alice_repo";
 const base = "/api/v3/repos/alice/hello-world/actions";
 
 beforeAll(async () => {
   ({ req } = await testApp());
-  sql = await oracle();
-  helloId = sql.query<{ id: number }, []>(
-    "SELECT r.id FROM repositories r JOIN accounts a ON a.id = r.owner_id WHERE a.login = 'alice' AND r.name = 'hello-world'",
-  ).get()!.id;
+  ({ sql, repoId: helloId, runIds } = await repoOracle());
 });
-
-function runIds(where = "1", ...params: (string | number)[]): number[] {
-  return sql.query<{ id: number }, (string | number)[]>(
-    `SELECT id FROM workflow_runs WHERE repo_id = ? AND (${where}) ORDER BY created_at DESC, id DESC`,
-  ).all(helloId, ...params).map((r) => r.id);
-}
 
 interface RunsBody { total_count: number; workflow_runs: { id: number; status: string; conclusion: string | null; jobs_url: string; [k: string]: unknown }[] }
 
@@ -153,6 +146,32 @@ describe("attempts and jobs", () => {
     const all = await (await req(`${base}/runs/${id}/jobs?filter=all`, { token })).json() as { total_count: number };
     expect(all.total_count).toBe(count("1"));
     expect((await req(`${base}/runs/${id}/jobs?filter=newest`, { token })).status).toBe(422);
+  });
+});
+
+describe("a bad page size names what the route lists", () => {
+  // Elysia's validation (not an integer) and the page check (out of range) must agree.
+  test("per_page=abc and per_page=0: one 422 body, naming WorkflowRun, WorkflowJob, Workflow or Artifact", async () => {
+    const { id: run, workflow_id: workflow } = sql.query<{ id: number; workflow_id: number }, [number]>(
+      "SELECT id, workflow_id FROM workflow_runs WHERE repo_id = ? AND id IN (SELECT run_id FROM workflow_artifacts) LIMIT 1",
+    ).get(helloId)!;
+    const v1 = "/api/v1/repos/alice/hello-world/actions";
+    const listings: [string, string][] = [
+      [`${base}/runs`, "WorkflowRun"], [`${base}/workflows/${workflow}/runs`, "WorkflowRun"], [`/repos/alice/hello-world/actions/runs`, "WorkflowRun"],
+      [`${base}/runs/${run}/jobs`, "WorkflowJob"], [`${base}/runs/${run}/attempts/1/jobs`, "WorkflowJob"],
+      [`${base}/workflows`, "Workflow"], [`${base}/runs/${run}/artifacts`, "Artifact"],
+      [`${v1}/runs`, "WorkflowRun"], [`${v1}/runs/${run}/jobs`, "WorkflowJob"],
+    ];
+    for (const [path, resource] of listings) {
+      for (const [value, message] of [["abc", "per_page must be an integer"], ["0", "per_page must be an integer from 1 to 100"]]) {
+        const res = await req(`${path}?per_page=${value}`, { token });
+        expect(res.status, path).toBe(422);
+        expect(await res.json(), `${path}?per_page=${value}`).toEqual({
+          message: "Validation Failed", documentation_url: "https://docs.github.com/rest/actions/workflow-runs",
+          errors: [{ resource, field: "per_page", code: "invalid", message }],
+        });
+      }
+    }
   });
 });
 

@@ -7,6 +7,7 @@ import type { ValidateFunction } from "ajv";
 import { oracle } from "./support/db.ts";
 import { testApp } from "./support/app.ts";
 import { expectValid, githubDescription } from "./support/openapi.ts";
+import { walksEveryRoute } from "./support/timeouts.ts";
 
 let req: Awaited<ReturnType<typeof testApp>>["req"];
 let sql: Database;
@@ -74,7 +75,7 @@ describe("GitHub's OpenAPI description", () => {
     expect([...kinds].some((k) => k.startsWith("false"))).toBe(true);
     expect([...kinds].some((k) => k.endsWith("false"))).toBe(true);
     expect([...kinds]).toContain("true/true/true");
-  });
+  }, walksEveryRoute);
 
   test("actions/list-workflow-runs (one workflow, by id and by file name)", async () => {
     const validate = description.operation("actions/list-workflow-runs");

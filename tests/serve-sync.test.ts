@@ -2,14 +2,14 @@
 // PostgreSQL into its SQLite file while it serves, and /readyz says how fresh the data is.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { SQL } from "bun";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { seedPostgres } from "../src/seed/postgres.ts";
 import { startServer } from "./support/binary.ts";
 import type { RunningServer } from "./support/binary.ts";
 import { postgresForTests, startTestPostgres } from "./support/postgres.ts";
 import type { TestDatabase, TestPostgres } from "./support/postgres.ts";
+import { removeTempDir, tempDir } from "./support/temp.ts";
+import { buildsTheExecutable, startsPostgres } from "./support/timeouts.ts";
 import { until } from "./support/tools.ts";
 
 const { binaries } = postgresForTests();
@@ -17,6 +17,7 @@ let pg: TestPostgres;
 let db: TestDatabase;
 let server: RunningServer;
 let file: string;
+let dir: string | undefined;
 const auth = { authorization: "token demo_alice_repo" };
 const runs = "/api/v1/repos/alice/hello-world/actions/runs";
 
@@ -25,13 +26,15 @@ beforeAll(async () => {
   pg = await startTestPostgres(binaries);
   db = await pg.createDatabase("serve_sync");
   await seedPostgres(db.adminUrl, { repos: 5, runs: 200, seed: 3 });
-  file = join(mkdtempSync(join(tmpdir(), "actions-runs-serve-sync-")), "runs.sqlite");
+  dir = tempDir("serve-sync");
+  file = join(dir, "runs.sqlite");
   server = await startServer(["--db", file, "--sync-from", db.readerUrl]);
-});
+}, startsPostgres + buildsTheExecutable);
 
 afterAll(async () => {
   await server?.stop();
   await pg?.destroy();
+  if (dir) removeTempDir(dir);
 });
 
 test.skipIf(!binaries)("serves the forge's data once loaded, and /readyz turns ready", async () => {

@@ -6,6 +6,7 @@ import { contextOf } from "../api/request-context.ts";
 import type { RequestContext } from "../api/request-context.ts";
 import { ApiError } from "../errors.ts";
 import type { ErrorCode, FieldError } from "../errors.ts";
+import { routeResource } from "../api/model.ts";
 
 const documentation: Record<ErrorCode, string> = {
   unauthorized: "https://docs.github.com/rest/overview/authenticating-to-the-rest-api",
@@ -68,13 +69,13 @@ export interface ErrorHandlingOptions {
 }
 
 export function errorHandling(opts: ErrorHandlingOptions) {
-  return new Elysia({ name: "error-handling" }).onError({ as: "global" }, ({ code, error, request, set }) => {
+  return new Elysia({ name: "error-handling" }).onError({ as: "global" }, ({ code, error, request, route, set }) => {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(set.headers)) if (typeof v === "string") headers[k] = v;
     if (error instanceof ApiError) return errorResponse(error, headers);
     if (code === "VALIDATION") {
       const issues = (error as unknown as { all?: ValidationIssue[] }).all ?? [];
-      return errorResponse(validationError(issues, "WorkflowRun"), headers);
+      return errorResponse(validationError(issues, routeResource(route)), headers);
     }
     if (code === "NOT_FOUND") {
       const allowed = opts.allowedMethods(new URL(request.url).pathname);

@@ -4,11 +4,12 @@
 // is all the sync gets in production.
 // Faults: kill() is kill -9 of the server, start() brings it back with crash recovery.
 import { SQL } from "bun";
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { forgeSchemaSql } from "../../db/forge/index.ts";
+import { removeTempDir, tempDir } from "./temp.ts";
 
 const adminPassword = "admin-secret";
 export const readerRole = "forge_reader";
@@ -109,9 +110,18 @@ export interface TestStandby {
   destroy(): Promise<void>;
 }
 
-export async function startTestPostgres(binaries: PostgresBinaries): Promise<TestPostgres> {
+/**
+ * `replication`: the cluster can have streaming standbys (wal_level replica). Without it
+ * (wal_level minimal) LOCK TABLE takes no transaction id, so a test can hold a table locked
+ * while a sync's load starts without the load waiting for that transaction to end.
+ */
+export async function startTestPostgres(binaries: PostgresBinaries, options: { replication?: boolean } = {}): Promise<TestPostgres> {
   const owner = postgresUser();
-  const root = mkdtempSync(join(tmpdir(), "actions-runs-pg-"));
+  // Run as root, the cluster belongs to the postgres user, who must be able to reach it.
+  if (owner && (statSync(tmpdir()).mode & 0o001) === 0) {
+    throw new Error(`TMPDIR (${tmpdir()}) is not searchable by the postgres user, who runs the test cluster: chmod o+x it`);
+  }
+  const root = tempDir("pg");
   const dataDir = join(root, "data");
   const socketDir = join(root, "socket");
   const logFile = join(root, "postgres.log");
@@ -134,8 +144,9 @@ export async function startTestPostgres(binaries: PostgresBinaries): Promise<Tes
   await run(["mkdir", "-p", socketDir]);
   // No fsync: the tests kill the server, never the machine. Commits stay synchronous, so a
   // killed server keeps every transaction it acknowledged, as a real one does.
+  const wal = options.replication ? [] : ["wal_level = minimal", "max_wal_senders = 0"];
   const conf = [`port = ${port}`, `listen_addresses = '127.0.0.1'`, `unix_socket_directories = '${socketDir}'`,
-    "fsync = off", "full_page_writes = off", "max_connections = 100"].join("\n");
+    "fsync = off", "full_page_writes = off", "max_connections = 100", ...wal].join("\n");
   const confFile = join(dataDir, "postgresql.conf");
   writeFileSync(confFile, readFileSync(confFile, "utf8") + "\n" + conf + "\n");
 
@@ -227,7 +238,7 @@ export async function startTestPostgres(binaries: PostgresBinaries): Promise<Tes
         await controls(binaries, run, join(root, dir, "data"), join(root, dir, "postgres.log")).stop();
       }
       await primary.stop();
-      rmSync(root, { recursive: true, force: true });
+      removeTempDir(root);
     },
   };
 }
