@@ -10,6 +10,8 @@ import type { ServiceDatabase } from "./database.ts";
 import { accessQueries } from "./access.ts";
 import type { RepositoryRecord, TokenHolder } from "./access.ts";
 import { artifactQueries } from "./artifacts.ts";
+import { RepositoryChanges } from "./changes.ts";
+import type { Freshness } from "./changes.ts";
 import { jobQueries } from "./jobs.ts";
 import type { AttemptSelector } from "./jobs.ts";
 import { runQueries } from "./runs.ts";
@@ -18,6 +20,11 @@ import type { DataVersion } from "./versioned-cache.ts";
 import { workflowQueries } from "./workflows.ts";
 
 export interface Store {
+  /**
+   * Which repositories' answers changed, as of this data version (read when the version is
+   * new); null when the database gives no change signal. Ask before anything else of a request.
+   */
+  changes(version: DataVersion): Freshness | null;
   /** The token with this hash and its owner, whatever their state: validity is the caller's rule. */
   findTokenByHash(hash: string, version: DataVersion): TokenHolder | null;
   /** A live (not deleted) repository by owner login and name, case-insensitively; access is the caller's rule. */
@@ -43,7 +50,9 @@ export interface Store {
 }
 
 export function createStore(db: ServiceDatabase): Store {
+  const changes = new RepositoryChanges(db);
   return {
+    changes: (version) => changes.at(version),
     ...accessQueries(db),
     ...runQueries(db),
     ...jobQueries(db),
@@ -57,3 +66,4 @@ export type { RepositoryRecord, TokenHolder } from "./access.ts";
 export type { ActorRecord, RunFilter, RunRecord, Slice } from "./runs.ts";
 export type { AttemptSelector } from "./jobs.ts";
 export type { DataVersion } from "./versioned-cache.ts";
+export type { Freshness } from "./changes.ts";
