@@ -21,6 +21,8 @@ export interface MetricsSources {
   database?: { db: ServiceDatabase; rows: TableRows };
   /** Absent, or returning null, when the database is not followed by a sync. */
   sync?: () => SyncFacts | null;
+  /** The remembered answers: bytes counted against their budget, and entries. */
+  answers?: { usage: { bytes: number; entries: number } };
 }
 
 export function renderMetrics(src: MetricsSources): string {
@@ -41,6 +43,14 @@ export function renderMetrics(src: MetricsSources): string {
     }
     out.family("actions_runs_sync_rows_applied_total", "counter", "Rows the sync has written or deleted since this process started.")
       .sample("actions_runs_sync_rows_applied_total", sync.rowsApplied);
+  }
+
+  if (src.answers) {
+    const { bytes, entries } = src.answers.usage;
+    out.family("actions_runs_response_cache_bytes", "gauge", "Memory the remembered answers take, as counted against --response-cache-mb.")
+      .sample("actions_runs_response_cache_bytes", bytes);
+    out.family("actions_runs_response_cache_entries", "gauge", "Answers remembered.")
+      .sample("actions_runs_response_cache_entries", entries);
   }
 
   if (src.database) {
