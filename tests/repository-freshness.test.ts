@@ -316,3 +316,23 @@ test("the seed writes the file with the change log in place, so that any later w
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("an artifact that expires with no write to the file reads expired from that moment", async () => {
+  const run = runA();
+  const artifact = one<{ id: number }>("SELECT id FROM workflow_artifacts WHERE run_id = ? ORDER BY id LIMIT 1", run);
+  const expiresAt = Date.now() + 60_000;
+  writer.query("UPDATE workflow_artifacts SET expires_at = ? WHERE id = ?").run(expiresAt, artifact.id);
+  let clock = expiresAt - 1000;
+  const timed = await testApp({ db: path, now: () => clock });
+  try {
+    const url = `/api/v3/repos/alice/hello-world/actions/runs/${run}/artifacts`;
+    const expired = async () => ((await (await timed.req(url, { token: "demo_alice_repo" })).json()) as { artifacts: { id: number; expired: boolean }[] })
+      .artifacts.find((a) => a.id === artifact.id)!.expired;
+    expect(await expired()).toBe(false);
+    expect(await expired()).toBe(false);
+    clock = expiresAt;
+    expect(await expired()).toBe(true);
+  } finally {
+    timed.close();
+  }
+});

@@ -24,6 +24,8 @@ export class RequestContext {
   route: string | null = null;
   /** Set by the auth chain when it admits the request to a repository's data. */
   grant: Grant | null = null;
+  /** When the answer stops being true with no write to the data (an artifact expires): it is not remembered past then (ms). */
+  trueUntil = Infinity;
   private decided: Authentication | undefined;
 
   constructor(

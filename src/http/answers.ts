@@ -31,6 +31,8 @@ interface Remembered {
   generation: number;
   repoId: number;
   repoSeq: number;
+  /** Given no longer from this time on (ms): what the answer says changes with the clock. */
+  until: number;
   /** The JSON, encoded once, when small: a string body would be encoded again for every answer. */
   body: Uint8Array<ArrayBuffer> | null;
   /** The JSON gzip-encoded, when large (then the only copy kept). */
@@ -75,10 +77,10 @@ class RememberedAnswers {
       + Math.max(0, (a.prepared?.size ?? 1) - 1) * preparedHeadersBytes;
   }
 
-  get(key: string, fresh: Freshness): Remembered | undefined {
+  get(key: string, fresh: Freshness, now: number): Remembered | undefined {
     const hit = this.entries.get(key);
     if (!hit) return undefined;
-    if (hit.generation !== fresh.generation || hit.repoSeq !== fresh.repository(hit.repoId)) {
+    if (hit.generation !== fresh.generation || hit.repoSeq !== fresh.repository(hit.repoId) || now >= hit.until) {
       this.drop(key);
       return undefined;
     }
@@ -156,7 +158,7 @@ export class Answers {
     const fresh = (this.fresh = ctx.store.changes(ctx.dataVersion));
     if (fresh === null || ctx.request.method !== "GET") return null;
     const key = ctx.url;
-    const hit = this.remembered.get(key, fresh);
+    const hit = this.remembered.get(key, fresh, ctx.now);
     if (hit === undefined) return null;
     const user = ctx.authentication;
     if (user instanceof ApiError || !mayRead(ctx.store, user, hit.owner, hit.repo, hit.scope, ctx.dataVersion)) return null;
@@ -194,7 +196,7 @@ export class Answers {
       const headers: Record<string, string> = {};
       for (const name of describedBy) if (typeof set.headers[name] === "string") headers[name] = set.headers[name] as string;
       this.remembered!.put(ctx.url, {
-        generation: fresh!.generation, repoId: grant!.access.repo.id, repoSeq: fresh!.repository(grant!.access.repo.id),
+        generation: fresh!.generation, repoId: grant!.access.repo.id, repoSeq: fresh!.repository(grant!.access.repo.id), until: ctx.trueUntil,
         body: large ? null : bytes, gzipped, etag: tag, headers, route: ctx.route!, owner: grant!.owner, repo: grant!.repo, scope: grant!.scope,
       });
     }
