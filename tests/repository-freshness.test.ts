@@ -302,13 +302,13 @@ test("the seed writes the file with the change log in place, so that any later w
     await seedSqlite(file, { repos: 3, runs: 20, seed: 7 });
     const db = new Database(file);
     try {
-      expect(db.query("SELECT repo_id, seq FROM repo_changes").all()).toEqual([{ repo_id: 0, seq: 1 }]);
+      expect(db.query("SELECT repo_id, seq FROM repo_changes ORDER BY repo_id").all()).toEqual([{ repo_id: -1, seq: 1 }, { repo_id: 0, seq: 1 }]);
       const triggers = db.query("SELECT count(*) AS n FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'repo_changes_%'").get() as { n: number };
-      expect(triggers.n).toBe(21);
+      expect(triggers.n).toBe(30);
       const step = db.query("SELECT job_id, number FROM workflow_steps LIMIT 1").get() as { job_id: number; number: number };
       db.query("UPDATE workflow_steps SET name = name || '!' WHERE job_id = ? AND number = ?").run(step.job_id, step.number);
       const repo = (db.query("SELECT r.repo_id FROM workflow_jobs j JOIN workflow_runs r ON r.id = j.run_id WHERE j.id = ?").get(step.job_id) as { repo_id: number }).repo_id;
-      expect(db.query("SELECT repo_id, seq FROM repo_changes ORDER BY seq").all()).toEqual([{ repo_id: 0, seq: 1 }, { repo_id: repo, seq: 2 }]);
+      expect(db.query("SELECT repo_id, seq FROM repo_changes ORDER BY seq, repo_id").all()).toEqual([{ repo_id: -1, seq: 1 }, { repo_id: 0, seq: 1 }, { repo_id: repo, seq: 2 }]);
     } finally {
       db.close();
     }

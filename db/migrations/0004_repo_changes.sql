@@ -6,8 +6,8 @@
 --
 -- repo_id 0 stands for every repository: an account (a repository's owner, a run's actor)
 -- is part of answers of any repository. Tokens, memberships and collaborators are not part
--- of any answer: who may read one is decided again, from the current rows, for every
--- request, so they raise no seq. A row whose parent is not there yet (a job before its run)
+-- of any answer: who may read one is decided again for every request, so they raise only
+-- repo_id -1, the seq of the facts the auth chain reads (see the end of this file). A row whose parent is not there yet (a job before its run)
 -- raises none either: it is in no answer until the parent is written, which raises it.
 CREATE TABLE repo_changes (
   repo_id  INTEGER PRIMARY KEY,
@@ -19,11 +19,17 @@ CREATE TRIGGER repo_changes_account_insert AFTER INSERT ON accounts BEGIN
   INSERT INTO repo_changes (repo_id, seq)
     VALUES (0, (SELECT coalesce(max(seq), 0) + 1 FROM repo_changes))
     ON CONFLICT (repo_id) DO UPDATE SET seq = excluded.seq;
+  INSERT INTO repo_changes (repo_id, seq)
+    VALUES (-1, (SELECT coalesce(max(seq), 0) + 1 FROM repo_changes))
+    ON CONFLICT (repo_id) DO UPDATE SET seq = excluded.seq;
 END;
 
 CREATE TRIGGER repo_changes_account_update AFTER UPDATE ON accounts BEGIN
   INSERT INTO repo_changes (repo_id, seq)
     VALUES (0, (SELECT coalesce(max(seq), 0) + 1 FROM repo_changes))
+    ON CONFLICT (repo_id) DO UPDATE SET seq = excluded.seq;
+  INSERT INTO repo_changes (repo_id, seq)
+    VALUES (-1, (SELECT coalesce(max(seq), 0) + 1 FROM repo_changes))
     ON CONFLICT (repo_id) DO UPDATE SET seq = excluded.seq;
 END;
 
@@ -31,11 +37,17 @@ CREATE TRIGGER repo_changes_account_delete AFTER DELETE ON accounts BEGIN
   INSERT INTO repo_changes (repo_id, seq)
     VALUES (0, (SELECT coalesce(max(seq), 0) + 1 FROM repo_changes))
     ON CONFLICT (repo_id) DO UPDATE SET seq = excluded.seq;
+  INSERT INTO repo_changes (repo_id, seq)
+    VALUES (-1, (SELECT coalesce(max(seq), 0) + 1 FROM repo_changes))
+    ON CONFLICT (repo_id) DO UPDATE SET seq = excluded.seq;
 END;
 
 CREATE TRIGGER repo_changes_repository_insert AFTER INSERT ON repositories BEGIN
   INSERT INTO repo_changes (repo_id, seq)
     SELECT NEW.id, (SELECT coalesce(max(seq), 0) + 1 FROM repo_changes) WHERE NEW.id IS NOT NULL
+    ON CONFLICT (repo_id) DO UPDATE SET seq = excluded.seq;
+  INSERT INTO repo_changes (repo_id, seq)
+    VALUES (-1, (SELECT coalesce(max(seq), 0) + 1 FROM repo_changes))
     ON CONFLICT (repo_id) DO UPDATE SET seq = excluded.seq;
 END;
 
@@ -47,11 +59,17 @@ CREATE TRIGGER repo_changes_repository_update AFTER UPDATE ON repositories BEGIN
   INSERT INTO repo_changes (repo_id, seq)
     SELECT OLD.id, (SELECT coalesce(max(seq), 0) + 1 FROM repo_changes) WHERE OLD.id IS NOT NULL AND OLD.id IS NOT NEW.id
     ON CONFLICT (repo_id) DO UPDATE SET seq = excluded.seq;
+  INSERT INTO repo_changes (repo_id, seq)
+    VALUES (-1, (SELECT coalesce(max(seq), 0) + 1 FROM repo_changes))
+    ON CONFLICT (repo_id) DO UPDATE SET seq = excluded.seq;
 END;
 
 CREATE TRIGGER repo_changes_repository_delete AFTER DELETE ON repositories BEGIN
   INSERT INTO repo_changes (repo_id, seq)
     SELECT OLD.id, (SELECT coalesce(max(seq), 0) + 1 FROM repo_changes) WHERE OLD.id IS NOT NULL
+    ON CONFLICT (repo_id) DO UPDATE SET seq = excluded.seq;
+  INSERT INTO repo_changes (repo_id, seq)
+    VALUES (-1, (SELECT coalesce(max(seq), 0) + 1 FROM repo_changes))
     ON CONFLICT (repo_id) DO UPDATE SET seq = excluded.seq;
 END;
 
@@ -165,5 +183,62 @@ CREATE TRIGGER repo_changes_artifact_delete AFTER DELETE ON workflow_artifacts B
     ON CONFLICT (repo_id) DO UPDATE SET seq = excluded.seq;
 END;
 
--- What the file already holds counts as one change of every repository.
-INSERT INTO repo_changes (repo_id, seq) VALUES (0, 1);
+-- The facts the auth chain reads: tokens, memberships, collaborators, and (above) accounts and
+-- repositories. They are in no answer's bytes, but the lookups of them are remembered until
+-- they change (row -1), rather than until any commit.
+CREATE TRIGGER repo_changes_token_insert AFTER INSERT ON personal_access_tokens BEGIN
+  INSERT INTO repo_changes (repo_id, seq)
+    VALUES (-1, (SELECT coalesce(max(seq), 0) + 1 FROM repo_changes))
+    ON CONFLICT (repo_id) DO UPDATE SET seq = excluded.seq;
+END;
+
+CREATE TRIGGER repo_changes_token_update AFTER UPDATE ON personal_access_tokens BEGIN
+  INSERT INTO repo_changes (repo_id, seq)
+    VALUES (-1, (SELECT coalesce(max(seq), 0) + 1 FROM repo_changes))
+    ON CONFLICT (repo_id) DO UPDATE SET seq = excluded.seq;
+END;
+
+CREATE TRIGGER repo_changes_token_delete AFTER DELETE ON personal_access_tokens BEGIN
+  INSERT INTO repo_changes (repo_id, seq)
+    VALUES (-1, (SELECT coalesce(max(seq), 0) + 1 FROM repo_changes))
+    ON CONFLICT (repo_id) DO UPDATE SET seq = excluded.seq;
+END;
+
+CREATE TRIGGER repo_changes_member_insert AFTER INSERT ON org_members BEGIN
+  INSERT INTO repo_changes (repo_id, seq)
+    VALUES (-1, (SELECT coalesce(max(seq), 0) + 1 FROM repo_changes))
+    ON CONFLICT (repo_id) DO UPDATE SET seq = excluded.seq;
+END;
+
+CREATE TRIGGER repo_changes_member_update AFTER UPDATE ON org_members BEGIN
+  INSERT INTO repo_changes (repo_id, seq)
+    VALUES (-1, (SELECT coalesce(max(seq), 0) + 1 FROM repo_changes))
+    ON CONFLICT (repo_id) DO UPDATE SET seq = excluded.seq;
+END;
+
+CREATE TRIGGER repo_changes_member_delete AFTER DELETE ON org_members BEGIN
+  INSERT INTO repo_changes (repo_id, seq)
+    VALUES (-1, (SELECT coalesce(max(seq), 0) + 1 FROM repo_changes))
+    ON CONFLICT (repo_id) DO UPDATE SET seq = excluded.seq;
+END;
+
+CREATE TRIGGER repo_changes_collaborator_insert AFTER INSERT ON repo_collaborators BEGIN
+  INSERT INTO repo_changes (repo_id, seq)
+    VALUES (-1, (SELECT coalesce(max(seq), 0) + 1 FROM repo_changes))
+    ON CONFLICT (repo_id) DO UPDATE SET seq = excluded.seq;
+END;
+
+CREATE TRIGGER repo_changes_collaborator_update AFTER UPDATE ON repo_collaborators BEGIN
+  INSERT INTO repo_changes (repo_id, seq)
+    VALUES (-1, (SELECT coalesce(max(seq), 0) + 1 FROM repo_changes))
+    ON CONFLICT (repo_id) DO UPDATE SET seq = excluded.seq;
+END;
+
+CREATE TRIGGER repo_changes_collaborator_delete AFTER DELETE ON repo_collaborators BEGIN
+  INSERT INTO repo_changes (repo_id, seq)
+    VALUES (-1, (SELECT coalesce(max(seq), 0) + 1 FROM repo_changes))
+    ON CONFLICT (repo_id) DO UPDATE SET seq = excluded.seq;
+END;
+
+-- What the file already holds counts as one change of every repository and of every fact.
+INSERT INTO repo_changes (repo_id, seq) VALUES (0, 1), (-1, 1);

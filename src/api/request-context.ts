@@ -42,9 +42,18 @@ export class RequestContext {
     readonly now: number,
   ) {}
 
+  /**
+   * The version the auth chain's lookups are remembered under: it moves only when what they
+   * read (tokens, accounts, memberships, collaborators, repositories) was written. Read before
+   * anything else of the request, so its facts are never older than it says.
+   */
+  get factsVersion(): DataVersion {
+    return this.store.changes(this.dataVersion)?.facts ?? null;
+  }
+
   /** What the request's credentials come to: the token's holder, or the 401; decided once. */
   get authentication(): Authentication {
-    return (this.decided ??= decideAuthentication(this.store, this.request.headers.get("authorization"), this.now, this.dataVersion));
+    return (this.decided ??= decideAuthentication(this.store, this.request.headers.get("authorization"), this.now, this.factsVersion));
   }
 
   /** The token holder's login, once decided; null without a valid token. */

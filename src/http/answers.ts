@@ -161,7 +161,7 @@ export class Answers {
     const hit = this.remembered.get(key, fresh, ctx.now);
     if (hit === undefined) return null;
     const user = ctx.authentication;
-    if (user instanceof ApiError || !mayRead(ctx.store, user, hit.owner, hit.repo, hit.scope, ctx.dataVersion)) return null;
+    if (user instanceof ApiError || !mayRead(ctx.store, user, hit.owner, hit.repo, hit.scope, fresh.facts)) return null;
     ctx.route = hit.route;
     const headers = this.preparedHeaders(key, hit, user.scopes.join(", "));
     const request = ctx.request;

@@ -4,8 +4,11 @@
 // past the highest seq seen (one range read of an index), so that a commit to one
 // repository leaves every other repository's remembered answers standing.
 //
+// The lookups of the auth chain (tokens, repositories by name, memberships) are remembered
+// under `facts`, raised only by a write to those tables, rather than under the data version.
+//
 // A file without the table (made before the migration) gives no such detail: every commit
-// then counts as a change of every repository, as before.
+// then counts as a change of every repository and every fact, as before.
 import { desc, gt, sql } from "drizzle-orm";
 import { repoChanges } from "../../db/schema.ts";
 import type { ServiceDatabase } from "./database.ts";
@@ -19,11 +22,17 @@ export interface Freshness {
   readonly generation: number;
   /** The seq of the last commit that changed this repository's answers (0: none since the file was first read). */
   repository(id: number): number;
+  /**
+   * Raised by a change of what the auth chain reads (tokens, accounts, memberships,
+   * collaborators, repositories): the version its lookups are remembered under.
+   */
+  readonly facts: number;
 }
 
 export class RepositoryChanges implements Freshness {
   version = -1;
   generation = 0;
+  facts = 0;
   private readonly seqs = new Map<number, number>();
   private highest = 0;
   private readonly since: { all(values: { seq: number }): { repoId: number; seq: number }[] } | null;
@@ -54,7 +63,7 @@ export class RepositoryChanges implements Freshness {
     if (version === this.version) return this;
     this.version = version;
     if (this.since === null || this.top === null) {
-      this.generation = version;
+      this.generation = this.facts = version;
       return this;
     }
     const highest = this.top.get()?.seq ?? 0;
@@ -63,9 +72,11 @@ export class RepositoryChanges implements Freshness {
       this.seqs.clear();
       this.highest = 0;
       this.generation++;
+      this.facts++;
     }
     for (const { repoId, seq } of this.since.all({ seq: this.highest })) {
       if (repoId === 0) this.generation++;
+      else if (repoId === -1) this.facts++;
       else this.seqs.set(repoId, seq);
       if (seq > this.highest) this.highest = seq;
     }
