@@ -279,19 +279,41 @@ describe("the sync's writer", () => {
     }
   });
 
-  test("a reload: every row deleted and written again in one transaction", async () => {
+  test("a reload, as a full load writes it: cleared, then table by table, then following", async () => {
     const everything = copiedTables.map((t) => [t, writer.query(`SELECT ${t.columns.join(", ")} FROM ${t.name}`).values() as (string | number | null)[][]] as const);
-    const before = await warm();
+    const triggers = () => (writer.query("SELECT count(*) AS n FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'repo_changes_%'").get() as { n: number }).n;
+    let before = await warm();
     const copy = openSqliteCopy(path);
     try {
       copy.begin();
       copy.clear();
-      for (const [t, rows] of everything) copy.upsert(t, rows);
+      copy.commit({ phase: "loading" });
+      // While it loads, each commit counts as a change of everything: the triggers are off.
+      expect(triggers()).toBe(0);
+      expect((await check(before, [])).size).toBeGreaterThan(0);
+      for (const [t, rows] of everything) {
+        before = await answersOf(remembering);
+        copy.begin();
+        copy.upsert(t, rows);
+        copy.commit({ load: { table: t.name, after: null } });
+        await check(before, []);
+      }
+      before = await answersOf(remembering);
+      copy.begin();
+      copy.commit({ phase: "following", load: null });
+      expect(triggers()).toBe(30);
+      await check(before, []);
+      // Following again: a write to one repository keeps the others' answers.
+      before = await answersOf(remembering);
+      const [run] = valuesOf("workflow_runs", "id = ?", runA());
+      const title = table("workflow_runs").columns.indexOf("display_title");
+      copy.begin();
+      copy.upsert(table("workflow_runs"), [run!.map((v, i) => (i === title ? `${v} (after the load)` : v))]);
       copy.commit({ dataAsOfMs: Date.now() });
+      expect((await check(before, keptFor("workflow_runs", "display_title"))).size).toBeGreaterThan(0);
     } finally {
       copy.close();
     }
-    expect((await check(before, [])).size).toBe(0);
   });
 });
 
@@ -302,13 +324,13 @@ test("the seed writes the file with the change log in place, so that any later w
     await seedSqlite(file, { repos: 3, runs: 20, seed: 7 });
     const db = new Database(file);
     try {
-      expect(db.query("SELECT repo_id, seq FROM repo_changes ORDER BY repo_id").all()).toEqual([{ repo_id: -1, seq: 1 }, { repo_id: 0, seq: 1 }]);
+      expect(db.query("SELECT repo_id, writes FROM repo_changes ORDER BY repo_id").all()).toEqual([{ repo_id: -1, writes: 1 }, { repo_id: 0, writes: 1 }]);
       const triggers = db.query("SELECT count(*) AS n FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'repo_changes_%'").get() as { n: number };
       expect(triggers.n).toBe(30);
       const step = db.query("SELECT job_id, number FROM workflow_steps LIMIT 1").get() as { job_id: number; number: number };
       db.query("UPDATE workflow_steps SET name = name || '!' WHERE job_id = ? AND number = ?").run(step.job_id, step.number);
       const repo = (db.query("SELECT r.repo_id FROM workflow_jobs j JOIN workflow_runs r ON r.id = j.run_id WHERE j.id = ?").get(step.job_id) as { repo_id: number }).repo_id;
-      expect(db.query("SELECT repo_id, seq FROM repo_changes ORDER BY seq, repo_id").all()).toEqual([{ repo_id: -1, seq: 1 }, { repo_id: 0, seq: 1 }, { repo_id: repo, seq: 2 }]);
+      expect(db.query("SELECT repo_id, writes FROM repo_changes ORDER BY repo_id").all()).toEqual([{ repo_id: -1, writes: 1 }, { repo_id: 0, writes: 1 }, { repo_id: repo, writes: 1 }]);
     } finally {
       db.close();
     }

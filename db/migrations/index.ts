@@ -13,3 +13,11 @@ export const migrations: readonly Migration[] = [
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;
+
+/**
+ * The triggers of 0004_repo_changes, as statements: the sync drops them for a full load (a
+ * count per row would triple its cost) and counts every repository as changed once per
+ * commit instead, then puts them back as it starts following.
+ */
+export const repoChangeTriggers: readonly { name: string; sql: string }[] = (repoChanges.match(/CREATE TRIGGER [\s\S]*?\nEND;/g) ?? [])
+  .map((sql) => ({ name: /CREATE TRIGGER (\w+)/.exec(sql)![1]!, sql }));

@@ -3,7 +3,7 @@
 // take it, and remembered while its repository's data is unchanged, so that the next request
 // for the same URL is answered ahead of the router.
 //
-// A remembered answer is filed with the change seq of its repository and the generation of
+// A remembered answer is filed with its repository's count of writes and the generation of
 // changes to every repository (src/store/changes.ts), both as read when its request began,
 // before anything of the request was read; it is given only while both still read the same.
 // A commit to one repository's runs, jobs, steps, artifacts or workflows so drops that
@@ -30,7 +30,7 @@ interface Remembered {
   /** The changes to every repository, and to this one, when the request that computed it began. */
   generation: number;
   repoId: number;
-  repoSeq: number;
+  repoWrites: number;
   /** Given no longer from this time on (ms): what the answer says changes with the clock. */
   until: number;
   /** The JSON, encoded once, when small: a string body would be encoded again for every answer. */
@@ -80,7 +80,7 @@ class RememberedAnswers {
   get(key: string, fresh: Freshness, now: number): Remembered | undefined {
     const hit = this.entries.get(key);
     if (!hit) return undefined;
-    if (hit.generation !== fresh.generation || hit.repoSeq !== fresh.repository(hit.repoId) || now >= hit.until) {
+    if (hit.generation !== fresh.generation || hit.repoWrites !== fresh.repository(hit.repoId) || now >= hit.until) {
       this.drop(key);
       return undefined;
     }
@@ -196,7 +196,7 @@ export class Answers {
       const headers: Record<string, string> = {};
       for (const name of describedBy) if (typeof set.headers[name] === "string") headers[name] = set.headers[name] as string;
       this.remembered!.put(ctx.url, {
-        generation: fresh!.generation, repoId: grant!.access.repo.id, repoSeq: fresh!.repository(grant!.access.repo.id), until: ctx.trueUntil,
+        generation: fresh!.generation, repoId: grant!.access.repo.id, repoWrites: fresh!.repository(grant!.access.repo.id), until: ctx.trueUntil,
         body: large ? null : bytes, gzipped, etag: tag, headers, route: ctx.route!, owner: grant!.owner, repo: grant!.repo, scope: grant!.scope,
       });
     }

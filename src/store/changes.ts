@@ -1,15 +1,14 @@
 // Which repositories changed since an answer was computed: the file's repo_changes table
-// (migration 0004), raised by triggers in the very transaction of every write to a table an
-// answer is made of. Read again only when the data version moves, and then only its rows
-// past the highest seq seen (one range read of an index), so that a commit to one
-// repository leaves every other repository's remembered answers standing.
+// (migration 0004), a count of writes per repository raised by triggers in the very
+// transaction of every write to a table an answer is made of. Read again only when the data
+// version moves (one read of a row per repository), so that a commit to one repository
+// leaves every other repository's remembered answers standing.
 //
 // The lookups of the auth chain (tokens, repositories by name, memberships) are remembered
 // under `facts`, raised only by a write to those tables, rather than under the data version.
 //
 // A file without the table (made before the migration) gives no such detail: every commit
 // then counts as a change of every repository and every fact, as before.
-import { desc, gt, sql } from "drizzle-orm";
 import { repoChanges } from "../../db/schema.ts";
 import type { ServiceDatabase } from "./database.ts";
 import type { DataVersion } from "./versioned-cache.ts";
@@ -18,9 +17,9 @@ import type { DataVersion } from "./versioned-cache.ts";
 export interface Freshness {
   /** The data version these were read at. */
   readonly version: number;
-  /** Raised by a change of every repository (an account), and when the file was replaced. */
+  /** Raised by a change of every repository (an account), and when the counts went back (another file). */
   readonly generation: number;
-  /** The seq of the last commit that changed this repository's answers (0: none since the file was first read). */
+  /** How many times this repository's answers were written to, as last read (0: never). */
   repository(id: number): number;
   /**
    * Raised by a change of what the auth chain reads (tokens, accounts, memberships,
@@ -33,24 +32,19 @@ export class RepositoryChanges implements Freshness {
   version = -1;
   generation = 0;
   facts = 0;
-  private readonly seqs = new Map<number, number>();
-  private highest = 0;
-  private readonly since: { all(values: { seq: number }): { repoId: number; seq: number }[] } | null;
-  private readonly top: { get(): { seq: number } | undefined } | null;
+  private counts = new Map<number, number>();
+  private everyRepository = -1;
+  private authFacts = -1;
+  private readonly all: { values(): unknown[][] } | null;
 
   constructor(db: ServiceDatabase) {
-    let since = null;
-    let top = null;
+    let all = null;
     try {
-      since = db.select({ repoId: repoChanges.repoId, seq: repoChanges.seq }).from(repoChanges)
-        .where(gt(repoChanges.seq, sql.placeholder("seq"))).orderBy(repoChanges.seq).prepare();
-      top = db.select({ seq: repoChanges.seq }).from(repoChanges).orderBy(desc(repoChanges.seq)).limit(1).prepare();
+      all = db.select({ repoId: repoChanges.repoId, writes: repoChanges.writes }).from(repoChanges).prepare();
     } catch {
       // No such table: a file from before migration 0004.
-      since = top = null;
     }
-    this.since = since;
-    this.top = top;
+    this.all = all;
   }
 
   /**
@@ -62,28 +56,35 @@ export class RepositoryChanges implements Freshness {
     if (version === null) return null;
     if (version === this.version) return this;
     this.version = version;
-    if (this.since === null || this.top === null) {
+    if (this.all === null) {
       this.generation = this.facts = version;
       return this;
     }
-    const highest = this.top.get()?.seq ?? 0;
-    if (highest < this.highest) {
-      // Seqs went back: another file is in its place. Nothing read before counts.
-      this.seqs.clear();
-      this.highest = 0;
+    const counts = new Map<number, number>();
+    let wentBack = false;
+    for (const [repoId, writes] of this.all.values() as [number, number][]) {
+      if (repoId === 0) {
+        if (writes !== this.everyRepository) this.generation++;
+        if (writes < this.everyRepository) wentBack = true;
+        this.everyRepository = writes;
+      } else if (repoId === -1) {
+        if (writes !== this.authFacts) this.facts++;
+        this.authFacts = writes;
+      } else {
+        if (writes < (this.counts.get(repoId) ?? 0)) wentBack = true;
+        counts.set(repoId, writes);
+      }
+    }
+    // Counts never go down in one file: if one did, another file is in its place, and nothing read before counts.
+    if (wentBack) {
       this.generation++;
       this.facts++;
     }
-    for (const { repoId, seq } of this.since.all({ seq: this.highest })) {
-      if (repoId === 0) this.generation++;
-      else if (repoId === -1) this.facts++;
-      else this.seqs.set(repoId, seq);
-      if (seq > this.highest) this.highest = seq;
-    }
+    this.counts = counts;
     return this;
   }
 
   repository(id: number): number {
-    return this.seqs.get(id) ?? 0;
+    return this.counts.get(id) ?? 0;
   }
 }
