@@ -183,19 +183,18 @@ const headersOf = (res: Response) => {
   res.headers.forEach((v, k) => { if (k !== "date" && k !== "content-length") headers[k] = v; });
   return headers;
 };
-const recorded = new Map<string, Recorded>();
-for (const w of workloads) {
-  for (const path of w.paths) {
-    // The bytes as they travel (gzip-encoded where the service encodes them), not decoded.
-    const res = await fetch(`${service.url}${path}`, { headers: client, decompress: false });
-    if (res.status !== 200) throw new Error(`${path} → ${res.status}`);
-    const body = new Uint8Array(await res.arrayBuffer());
-    const headers = headersOf(res);
-    const again = await fetch(`${service.url}${path}`, { headers: { ...client, "if-none-match": headers["etag"]! }, decompress: false });
-    if (again.status !== 304) throw new Error(`${path} with its ETag → ${again.status}`);
-    recorded.set(path, { status: 200, headers, body, notModified: headersOf(again) });
-  }
+/** The service's answer to `path` and its 304, as they travel (gzip-encoded where the service encodes them), not decoded. */
+async function record(into: Map<string, Recorded>, path: string, as: Record<string, string>) {
+  const res = await fetch(`${service.url}${path}`, { headers: as, decompress: false });
+  if (res.status !== 200) throw new Error(`${path} → ${res.status}`);
+  const body = new Uint8Array(await res.arrayBuffer());
+  const headers = headersOf(res);
+  const again = await fetch(`${service.url}${path}`, { headers: { ...as, "if-none-match": headers["etag"]! }, decompress: false });
+  if (again.status !== 304) throw new Error(`${path} with its ETag → ${again.status}`);
+  into.set(path, { status: 200, headers, body, notModified: headersOf(again) });
 }
+const recorded = new Map<string, Recorded>();
+for (const w of workloads) for (const path of w.paths) await record(recorded, path, client);
 const ceiling = startCeiling(recorded);
 
 // The mixed workload, as a site admin sees it (every repository readable), recorded the same way.
@@ -204,15 +203,7 @@ const mixRecorded = new Map<string, Recorded>();
 const admin = { authorization: "token demo_erin_admin", "accept-encoding": "gzip" };
 if (mix) {
   step(`recording the mixed workload: ${mix.urls} URLs over ${mix.repositories} repositories`);
-  for (const path of new Set(mix.requests.map((r) => r.path))) {
-    const res = await fetch(`${service.url}${path}`, { headers: admin, decompress: false });
-    if (res.status !== 200) throw new Error(`${path} → ${res.status}`);
-    const body = new Uint8Array(await res.arrayBuffer());
-    const headers = headersOf(res);
-    const again = await fetch(`${service.url}${path}`, { headers: { ...admin, "if-none-match": headers["etag"]! }, decompress: false });
-    if (again.status !== 304) throw new Error(`${path} with its ETag → ${again.status}`);
-    mixRecorded.set(path, { status: 200, headers, body, notModified: headersOf(again) });
-  }
+  for (const path of new Set(mix.requests.map((r) => r.path))) await record(mixRecorded, path, admin);
 }
 const mixCeiling = startCeiling(mixRecorded);
 const mixRequests = (mix?.requests ?? []).map((r) => ({
