@@ -14,10 +14,12 @@ import { bunCodec } from "../src/runtime/bun/codec.ts";
 import { embeddedDocsAssets } from "../src/runtime/bun/embedded.ts";
 import { createStore } from "../src/store/index.ts";
 
-const { values: args } = parseArgs({ options: { db: { type: "string", default: ".bench/runs-1000x1000000.sqlite" } } });
+const { values: args } = parseArgs({ options: { db: { type: "string", default: ".bench/runs-1100x1000000.sqlite" } } });
 const opened = openDatabaseFile(args.db!);
-const run = (opened.sqlite.query("SELECT id FROM workflow_runs WHERE repo_id = 1000 ORDER BY created_at DESC LIMIT 1").get() as { id: number } | null)?.id;
-if (run === undefined) throw new Error(`${args.db} has no hooli/monorepo (repository 1000): seed it with npm run bench first`);
+const mono = opened.sqlite.query(`SELECT r.id, a.login || '/' || r.name AS name FROM repositories r JOIN accounts a ON a.id = r.owner_id
+  WHERE r.name = 'monorepo' LIMIT 1`).get() as { id: number; name: string } | null;
+if (mono === null) throw new Error(`${args.db} has no monorepo: seed it with npm run bench first`);
+const run = (opened.sqlite.query("SELECT id FROM workflow_runs WHERE repo_id = ? ORDER BY created_at DESC LIMIT 1").get(mono.id) as { id: number }).id;
 
 // As bench/run.ts serves it: budgets off, their bookkeeping on.
 const limits = { ...defaultLimits, tokenRequestsPerHour: 0, anonymousRequestsPerHour: 0, requestsPerMinute: 0, concurrentRequests: 100_000 };
@@ -35,7 +37,7 @@ const served = (responseCacheBytes: number) => {
   return (request: Request) => app.fetch(request, peer);
 };
 
-const base = "http://127.0.0.1:8080/api/v3/repos/hooli/monorepo/actions/runs";
+const base = `http://127.0.0.1:8080/api/v3/repos/${mono.name}/actions/runs`;
 const client = { authorization: "token demo_alice_repo", "accept-encoding": "gzip", "user-agent": "GitHub CLI 2.23.0" };
 
 async function perRequest(handle: (r: Request) => Response | Promise<Response>, url: string, headers: Record<string, string>, n: number): Promise<number> {

@@ -4,7 +4,7 @@
 // under wrk, for the workloads that poll this API. Ratios to the ceiling are what compare
 // across machines.
 //
-//   npm run bench -- [--repos 1000] [--runs 1000000] [--seconds 6] [--rounds 3] [--connections 16]
+//   npm run bench -- [--repos 1100] [--runs 1000000] [--seconds 6] [--rounds 3] [--connections 16]
 //                    [--change-every 200] [--no-postgres] [--only TEXT]
 //
 // Each workload runs in rounds of --seconds on each target, a round loading the ceiling, the
@@ -12,11 +12,16 @@
 // as the sync does on a busy forge), the service remembering nothing, and PostgreSQL one after
 // the other, so that a slower or busier stretch of the machine falls on all of them alike; a
 // ratio is the median of its rounds' ratios. --only keeps the workloads whose name contains
-// TEXT (e.g. --only "one run").
+// TEXT (e.g. --only "one run"; --only mixed for the mixed workload alone).
+//
+// The mixed workload (bench/mixed.ts) asks for thousands of URLs over every repository, one at
+// random per request, on unchanged data, while one run changes every --change-every ms, and
+// while ten repositories do; its ceiling serves each URL's recorded bytes.
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startCeiling } from "./ceiling.ts";
+import { mixedWorkload } from "./mixed.ts";
 import type { Recorded } from "./ceiling.ts";
 import { startPostgresReference } from "./pg-reference.ts";
 import { startServeProcess } from "../tests/support/serve-process.ts";
@@ -29,7 +34,8 @@ const unlimited = ["--rate-limit", "0", "--rate-limit-per-minute", "0", "--max-c
 
 const { values: args } = parseArgs({
   options: {
-    repos: { type: "string", default: "1000" },
+    // 1,100: the mixed workload spans every repository with Actions enabled, over 1,000 of them.
+    repos: { type: "string", default: "1100" },
     runs: { type: "string", default: "1000000" },
     seconds: { type: "string", default: "6" },
     rounds: { type: "string", default: "3" },
@@ -127,7 +133,15 @@ process.once("exit", () => {
 step(`service at ${service.url}`);
 
 // 3. Workloads, and the bytes the service answers for each (the ceiling serves those).
-const mono = "/api/v3/repos/hooli/monorepo/actions/runs";
+const { Database } = await import("bun:sqlite");
+const monorepo = (() => {
+  const db = new Database(dataset, { readonly: true });
+  const row = db.query(`SELECT a.login || '/' || r.name AS name FROM repositories r JOIN accounts a ON a.id = r.owner_id
+    WHERE r.name = 'monorepo' ORDER BY (SELECT count(*) FROM run_days d WHERE d.repo_id = r.id) DESC LIMIT 1`).get() as { name: string };
+  db.close();
+  return row.name;
+})();
+const mono = `/api/v3/repos/${monorepo}/actions/runs`;
 const latest = (await (await fetch(`${service.url}${mono}?per_page=1`, { headers: auth })).json()) as { workflow_runs: { id: number }[] };
 const runId = latest.workflow_runs[0]!.id;
 // The run the writer touches: in the monorepo, on none of the pages measured.
@@ -136,10 +150,10 @@ const touchedRun = touched.workflow_runs[0]!.id;
 const changeEvery = Number(args["change-every"]);
 let commits = 0;
 /** Load the service while the writer commits to its file; the writer's commits are counted. */
-async function whileChanging(requests: Parameters<typeof wrk>[1]): Promise<LoadResult> {
-  const writer = Bun.spawn([process.execPath, join(import.meta.dir, "changes.ts"), dataset, String(touchedRun), "--every", String(changeEvery)], { stdout: "pipe", stderr: "inherit" });
+async function whileChanging(requests: Parameters<typeof wrk>[1], runs: number[] = [touchedRun], random = false): Promise<LoadResult> {
+  const writer = Bun.spawn([process.execPath, join(import.meta.dir, "changes.ts"), dataset, runs.join(","), "--every", String(changeEvery)], { stdout: "pipe", stderr: "inherit" });
   await Bun.sleep(changeEvery + 50);
-  const result = await wrk(service.url, requests, load);
+  const result = await wrk(service.url, requests, { ...load, random });
   writer.kill("SIGTERM");
   const [out] = await Promise.all([new Response(writer.stdout).text(), writer.exited]);
   commits += (JSON.parse(out) as { commits: number }).commits;
@@ -156,7 +170,8 @@ const allWorkloads: { name: string; paths: string[]; conditional?: boolean }[] =
   { name: "gh run watch poll (304)", paths: [`${mono}/${runId}`, `${mono}/${runId}/jobs`], conditional: true },
 ];
 const workloads = allWorkloads.filter((w) => args.only === undefined || w.name.includes(args.only));
-if (workloads.length === 0) throw new Error(`no workload's name contains ${JSON.stringify(args.only)}`);
+const mixing = args.only === undefined || "mixed".includes(args.only);
+if (workloads.length === 0 && !mixing) throw new Error(`no workload's name contains ${JSON.stringify(args.only)}`);
 // Every header the service sends, its request id included (a recorded one: same length, same
 // bytes on the wire); Date and Content-Length are Bun's own on both sides.
 const headersOf = (res: Response) => {
@@ -164,23 +179,36 @@ const headersOf = (res: Response) => {
   res.headers.forEach((v, k) => { if (k !== "date" && k !== "content-length") headers[k] = v; });
   return headers;
 };
-const recorded = new Map<string, Recorded>();
-for (const w of workloads) {
-  for (const path of w.paths) {
-    // The bytes as they travel (gzip-encoded where the service encodes them), not decoded.
-    const res = await fetch(`${service.url}${path}`, { headers: client, decompress: false });
-    if (res.status !== 200) throw new Error(`${path} → ${res.status}`);
-    const body = new Uint8Array(await res.arrayBuffer());
-    const headers = headersOf(res);
-    const again = await fetch(`${service.url}${path}`, { headers: { ...client, "if-none-match": headers["etag"]! }, decompress: false });
-    if (again.status !== 304) throw new Error(`${path} with its ETag → ${again.status}`);
-    recorded.set(path, { status: 200, headers, body, notModified: headersOf(again) });
-  }
+/** The service's answer to `path` and its 304, as they travel (gzip-encoded where the service encodes them), not decoded. */
+async function record(into: Map<string, Recorded>, path: string, as: Record<string, string>) {
+  const res = await fetch(`${service.url}${path}`, { headers: as, decompress: false });
+  if (res.status !== 200) throw new Error(`${path} → ${res.status}`);
+  const body = new Uint8Array(await res.arrayBuffer());
+  const headers = headersOf(res);
+  const again = await fetch(`${service.url}${path}`, { headers: { ...as, "if-none-match": headers["etag"]! }, decompress: false });
+  if (again.status !== 304) throw new Error(`${path} with its ETag → ${again.status}`);
+  into.set(path, { status: 200, headers, body, notModified: headersOf(again) });
 }
+const recorded = new Map<string, Recorded>();
+for (const w of workloads) for (const path of w.paths) await record(recorded, path, client);
 const ceiling = startCeiling(recorded);
 
+// The mixed workload, as a site admin sees it (every repository readable), recorded the same way.
+const mix = mixing ? mixedWorkload(dataset) : null;
+const mixRecorded = new Map<string, Recorded>();
+const admin = { authorization: "token demo_erin_admin", "accept-encoding": "gzip" };
+if (mix) {
+  step(`recording the mixed workload: ${mix.urls} URLs over ${mix.repositories} repositories`);
+  for (const path of new Set(mix.requests.map((r) => r.path))) await record(mixRecorded, path, admin);
+}
+const mixCeiling = startCeiling(mixRecorded);
+const mixRequests = (mix?.requests ?? []).map((r) => ({
+  path: r.path,
+  headers: { ...admin, ...(r.conditional ? { "if-none-match": mixRecorded.get(r.path)!.headers["etag"]! } : {}) },
+}));
+
 // 4. PostgreSQL with the same data.
-let postgres: { url: string; close(): Promise<void> } | null = null;
+let postgres: { url: string; mixUrl: string; close(): Promise<void> } | null = null;
 if (!args["no-postgres"]) {
   const { findPostgres, startTestPostgres } = await import("../tests/support/postgres.ts");
   const binaries = findPostgres();
@@ -198,7 +226,12 @@ if (!args["no-postgres"]) {
     await sh(["psql", db.adminUrl, "-qc", "CHECKPOINT"]);
     step(`PostgreSQL seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const ref = startPostgresReference(db.readerUrl, recorded);
-    postgres = { url: ref.server.url.href.replace(/\/$/, ""), close: async () => { await ref.close(); await pg.destroy(); } };
+    const mixRef = startPostgresReference(db.readerUrl, mixRecorded);
+    postgres = {
+      url: ref.server.url.href.replace(/\/$/, ""),
+      mixUrl: mixRef.server.url.href.replace(/\/$/, ""),
+      close: async () => { await ref.close(); await mixRef.close(); await pg.destroy(); },
+    };
   }
 }
 
@@ -255,19 +288,50 @@ for (const w of workloads) {
     ceilingOverPostgres: postgres ? median(c.map((r, i) => r.rps / p[i]!.rps)) : NaN,
   });
 }
+// The mixed workload: each round the ceiling, the service on unchanged data, while one run
+// changes, while ten repositories change, remembering nothing, and PostgreSQL.
+const mixConditions = ["unchanged", "one run changing every 200 ms", "10 repositories changing every 200 ms", "--response-cache-mb 0", "PostgreSQL"] as const;
+const mixRows: { condition: string; results: LoadResult[]; ratios: number[] }[] = mixConditions.map((condition) => ({ condition, results: [], ratios: [] }));
+const mixCeilingResults: LoadResult[] = [];
+if (mix) {
+  step(`load: mixed (${mixRequests.length} requests, ${mix.urls} URLs, ${mix.repositories} repositories)`);
+  const random = { ...load, random: true };
+  for (let round = 0; round < rounds; round++) {
+    const c = await wrk(`http://127.0.0.1:${mixCeiling.port}`, mixRequests, random);
+    mixCeilingResults.push(c);
+    const results = [
+      await wrk(service.url, mixRequests, random),
+      await whileChanging(mixRequests, [touchedRun], true),
+      await whileChanging(mixRequests, mix.runsToTouch, true),
+      await wrk(uncached.url, mixRequests, random),
+      postgres ? await wrk(postgres.mixUrl, mixRequests, random) : null,
+    ];
+    results.forEach((r, i) => {
+      if (r === null) return;
+      mixRows[i]!.results.push(r);
+      mixRows[i]!.ratios.push(r.rps / c.rps);
+    });
+  }
+}
+const cacheUsage = await (async () => {
+  const text = await (await fetch(`${service.url}/metrics`)).text();
+  const num = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1] ?? NaN);
+  return { bytes: num("actions_runs_response_cache_bytes"), entries: num("actions_runs_response_cache_entries") };
+})();
 // readFileSync: /proc files report size 0, which Bun.file takes at its word.
 const peakKb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${service.proc.pid}/status`, "utf8"))?.[1] ?? NaN);
 service.proc.kill();
 uncached.proc.kill();
 await Promise.all([service.proc.exited, uncached.proc.exited]);
 ceiling.stop(true);
+mixCeiling.stop(true);
 await postgres?.close();
 const startup = await startupMs(dataset);
 
 // 6. The table.
 const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : "—");
 const lines = [
-  `Dataset: ${repos} repositories, ${runs} runs (+ the demo fixtures); hooli/monorepo holds ${Math.round(runs * 0.2)}.`,
+  `Dataset: ${repos} repositories, ${runs} runs (+ the demo fixtures); ${monorepo} holds ${Math.round(runs * 0.2)}.`,
   `wrk: ${load.threads} threads, ${load.connections} connections; per workload ${rounds} rounds of ${load.seconds} s on each target in turn; every request as gh sends it (a token, Accept-Encoding: gzip).`,
   "Ratios are medians of the rounds' ratios; req/s and p50 are the median round's, p99 the worst round's.",
   "",
@@ -277,7 +341,7 @@ const lines = [
   "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ...rows.map((r) => `| ${r.name} | ${f(r.service.rps)} | ${f(r.ceiling.rps)} | ${f(r.ratio, 2)} | ${f(r.service.p50ms, 2)} | ${f(r.service.p99ms, 2)} | ${f(r.ceiling.p99ms, 2)} | ${r.postgres ? f(r.postgres.rps) : "—"} | ${r.postgres ? f(r.overPostgres, 1) : "—"} | ${r.postgres ? f(r.ceilingOverPostgres, 1) : "—"} | ${r.service.errors} |`),
   "",
-  `The same service while a writer commits to its file every ${changeEvery} ms (${commits} commits in all), as the sync does when every poll brings changes; each commit makes every remembered answer stale:`,
+  `The same service while a writer commits to its file every ${changeEvery} ms (${commits} commits in all), as the sync does when every poll brings changes; each commit drops the remembered answers of the repository it changed (the monorepo, whose pages these are):`,
   "",
   "| workload | req/s | ratio to ceiling | p50 ms | p99 ms | × PostgreSQL | errors |",
   "|---|---:|---:|---:|---:|---:|---:|",
@@ -288,6 +352,21 @@ const lines = [
   "| workload | req/s | ratio to ceiling | p50 ms | p99 ms | × PostgreSQL | errors |",
   "|---|---:|---:|---:|---:|---:|---:|",
   ...rows.map((r) => `| ${r.name} | ${f(r.uncached.rps)} | ${f(r.uncachedRatio, 2)} | ${f(r.uncached.p50ms, 2)} | ${f(r.uncached.p99ms, 2)} | ${r.postgres ? f(r.uncachedOverPostgres, 1) : "—"} | ${r.uncached.errors} |`),
+  "",
+  ...(mix ? [
+    "",
+    `Mixed: ${mixRequests.length} requests (${mix.urls} distinct URLs, a quarter of the runs and jobs also polled with their ETag) over ${mix.repositories} repositories, one at random per request, as a site admin's token (every repository readable):`,
+    "",
+    "| condition | req/s | ceiling req/s | ratio | p50 ms | p99 ms | ceiling p99 ms | errors |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ...mixRows.filter((r) => r.results.length > 0).map((r) => {
+      const c = combined(r.results);
+      const ceil = combined(mixCeilingResults);
+      return `| ${r.condition} | ${f(c.rps)} | ${f(ceil.rps)} | ${f(median(r.ratios), 2)} | ${f(c.p50ms, 2)} | ${f(c.p99ms, 2)} | ${f(ceil.p99ms, 2)} | ${c.errors} |`;
+    }),
+    "",
+    `Remembered answers after the load: ${f(cacheUsage.entries)} entries, ${f(cacheUsage.bytes / 1024 / 1024, 1)} MB counted.`,
+  ] : []),
   "",
   `Peak memory of the service (VmHWM): ${f(peakKb / 1024)} MB. Start-up, spawn to first 200 on a runs page (median of 7): ${f(startup, 1)} ms.`,
 ];

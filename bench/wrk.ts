@@ -52,8 +52,13 @@ export async function runWrk(base: string, opts: LoadOptions & { script: string;
   };
 }
 
-/** Requests cycle through `paths`, each with its own headers (e.g. If-None-Match per URL). */
-export async function wrk(base: string, requests: { path: string; headers: Record<string, string> }[], opts: LoadOptions): Promise<LoadResult> {
+/**
+ * Requests cycle through `paths`, each with its own headers (e.g. If-None-Match per URL), or
+ * with `random`, one is picked at random for every request.
+ */
+export async function wrk(
+  base: string, requests: { path: string; headers: Record<string, string> }[], opts: LoadOptions & { random?: boolean },
+): Promise<LoadResult> {
   const dir = mkdtempSync(join(tmpdir(), "actions-runs-wrk-"));
   try {
     const script = join(dir, "requests.lua");
@@ -65,8 +70,12 @@ export async function wrk(base: string, requests: { path: string; headers: Recor
 -- Built in init: at load time wrk has not set the Host header yet, and HTTP/1.1 without one is a 400.
 local reqs
 local i = 0
-init = function(args) reqs = { ${lua.join(",\n")} } end
-request = function() i = i % #reqs + 1; return reqs[i] end
+init = function(args)
+  reqs = { ${lua.join(",\n")} }
+  -- Each thread its own sequence: a table's address differs between the threads' Lua states.
+  math.randomseed(os.time() + tonumber(tostring({}):match("0x(%x+)") or "0", 16) % 1000003)
+end
+request = ${opts.random ? "function() return reqs[math.random(#reqs)] end" : "function() i = i % #reqs + 1; return reqs[i] end"}
 local bad = 0
 response = function(status) if status ~= 200 and status ~= 304 then bad = bad + 1 end end
 done = function(summary, latency, requests) io.write(string.format("BAD %d\\n", bad)) end

@@ -145,6 +145,12 @@ export const runDays = sqliteTable("run_days", {
 /** Milliseconds in one of run_days' days. */
 export const runDayMs = 86_400_000;
 
+/** Per repository, how many writes changed its answers (0: every repository; -1: the auth chain's facts); kept by triggers (0004_repo_changes.sql); not a forge table. */
+export const repoChanges = sqliteTable("repo_changes", {
+  repoId: integer("repo_id").primaryKey(),
+  writes: integer("writes").notNull(),
+});
+
 export const syncState = sqliteTable("sync_state", {
   key: text("key").primaryKey(),
   value: text("value").notNull(),

@@ -3,6 +3,7 @@
 import init from "./0001_init.sql" with { type: "text" };
 import runDays from "./0002_run_days.sql" with { type: "text" };
 import syncHeartbeat from "./0003_sync_heartbeat.sql" with { type: "text" };
+import repoChanges from "./0004_repo_changes.sql" with { type: "text" };
 
 export interface Migration { version: number; name: string; sql: string }
 
@@ -10,6 +11,15 @@ export const migrations: readonly Migration[] = [
   { version: 1, name: "0001_init", sql: init },
   { version: 2, name: "0002_run_days", sql: runDays },
   { version: 3, name: "0003_sync_heartbeat", sql: syncHeartbeat },
+  { version: 4, name: "0004_repo_changes", sql: repoChanges },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;
+
+/**
+ * The triggers of 0004_repo_changes, as statements: the sync drops them for a full load (a
+ * count per row would triple its cost) and counts every repository as changed once per
+ * commit instead, then puts them back as it starts following.
+ */
+export const repoChangeTriggers: readonly { name: string; sql: string }[] = (repoChanges.match(/CREATE TRIGGER [\s\S]*?\nEND;/g) ?? [])
+  .map((sql) => ({ name: /CREATE TRIGGER (\w+)/.exec(sql)![1]!, sql }));

@@ -14,7 +14,7 @@ export const repositoryAccess = new Elysia({ name: "repository-access" }).macro(
       // A segment Elysia cannot decode (`%`) arrives as null.
       const owner = (params as Record<string, string | null>).owner ?? "";
       const repo = (params as Record<string, string | null>).repo ?? "";
-      const access = resolveAccess(ctx.store, ctx.authentication, owner, repo, scope, ctx.dataVersion);
+      const access = resolveAccess(ctx.store, ctx.authentication, owner, repo, scope, ctx.factsVersion);
       set.headers["x-oauth-scopes"] = access.user.scopes.join(", ");
       ctx.grant = { access, owner, repo, scope };
     },

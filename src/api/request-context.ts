@@ -30,6 +30,8 @@ export class RequestContext {
   route: string | null = null;
   /** Set by the auth chain when it admits the request to a repository's data. */
   grant: Grant | null = null;
+  /** When the answer stops being true with no write to the data (an artifact expires): it is not remembered past then (ms). */
+  trueUntil = Infinity;
   private decided: Authentication | undefined;
 
   constructor(
@@ -72,9 +74,18 @@ export class RequestContext {
     return decided;
   }
 
+  /**
+   * The version the auth chain's lookups are remembered under: it moves only when what they
+   * read (tokens, accounts, memberships, collaborators, repositories) was written. Read before
+   * anything else of the request, so its facts are never older than it says.
+   */
+  get factsVersion(): DataVersion {
+    return this.store.changes(this.dataVersion)?.facts ?? null;
+  }
+
   /** What the request's credentials come to: the token's holder, or the 401; decided once. */
   get authentication(): Authentication {
-    return (this.decided ??= decideAuthentication(this.store, this.request.headers.get("authorization"), this.now, this.dataVersion));
+    return (this.decided ??= decideAuthentication(this.store, this.request.headers.get("authorization"), this.now, this.factsVersion));
   }
 
   /** The token holder's login, once decided; null without a valid token. */

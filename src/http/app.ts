@@ -129,7 +129,7 @@ export function createApp(opts: AppOptions): App {
       if (!state.ready) set.status = 503;
       return state;
     }, { detail: { hide: true } })
-    .get("/metrics", () => new Response(renderMetrics({ http: metrics, version, startedAt, database, sync: opts.syncStatus }), {
+    .get("/metrics", () => new Response(renderMetrics({ http: metrics, version, startedAt, database, sync: opts.syncStatus, answers }), {
       headers: { "content-type": expositionContentType },
     }), { detail: { hide: true } })
     .use(docs(opts.docsAssets, version))

@@ -2,7 +2,7 @@
 // page of the GitHub surface is repetitive JSON that gzip shrinks to a tenth or less, and on
 // such pages the transfer, not the lookup, is what a request costs.
 import { createHash } from "node:crypto";
-import { gzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 
 /** Smaller bodies travel as they are: below this, gzip saves too little to pay for itself. */
 export const gzipFromBytes = 1024;
@@ -32,6 +32,8 @@ export interface Codec {
   digest(bytes: Uint8Array | string): string;
   /** gzip at level 1. */
   gzip(bytes: Uint8Array): Uint8Array<ArrayBuffer>;
+  /** The inverse, for a remembered answer kept encoded and asked for by a client without gzip; the portable one when absent. */
+  gunzip?(bytes: Uint8Array): Uint8Array<ArrayBuffer>;
 }
 
 /**
@@ -41,4 +43,5 @@ export interface Codec {
 export const portableCodec: Codec = {
   digest: (bytes) => createHash("sha1").update(bytes).digest("hex"),
   gzip: (bytes) => new Uint8Array(gzipSync(bytes, { level: 1 })),
+  gunzip: (bytes) => new Uint8Array(gunzipSync(bytes)),
 };

@@ -26,6 +26,8 @@ export interface MetricsSources {
   database?: { db: ServiceDatabase; rows: TableRows };
   /** Absent, or returning null, when the database is not followed by a sync. */
   sync?: () => SyncFacts | null;
+  /** The remembered answers: bytes counted against their budget, and entries. */
+  answers?: { usage: { bytes: number; entries: number } };
 }
 
 export function renderMetrics(src: MetricsSources): string {
@@ -62,6 +64,14 @@ export function renderMetrics(src: MetricsSources): string {
       out.family("actions_runs_sync_replication_lag_seconds", "gauge", "How far the standby the sync reads is behind its primary (0 on a primary).")
         .sample("actions_runs_sync_replication_lag_seconds", sync.replicationLagMs / 1000);
     }
+  }
+
+  if (src.answers) {
+    const { bytes, entries } = src.answers.usage;
+    out.family("actions_runs_response_cache_bytes", "gauge", "Memory the remembered answers take, as counted against --response-cache-mb.")
+      .sample("actions_runs_response_cache_bytes", bytes);
+    out.family("actions_runs_response_cache_entries", "gauge", "Answers remembered.")
+      .sample("actions_runs_response_cache_entries", entries);
   }
 
   if (src.database) {

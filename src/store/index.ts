@@ -11,6 +11,8 @@ import { accessQueries } from "./access.ts";
 import type { AccountRecord, CollaboratorPermission, RepositoryRecord, TokenHolder } from "./access.ts";
 import { artifactQueries } from "./artifacts.ts";
 import type { ArtifactRecord } from "./artifacts.ts";
+import { RepositoryChanges } from "./changes.ts";
+import type { Freshness } from "./changes.ts";
 import { jobQueries } from "./jobs.ts";
 import type { AttemptSelector } from "./jobs.ts";
 import { runQueries } from "./runs.ts";
@@ -19,6 +21,11 @@ import type { DataVersion } from "./versioned-cache.ts";
 import { workflowQueries } from "./workflows.ts";
 
 export interface Store {
+  /**
+   * Which repositories' answers changed, as of this data version (read when the version is
+   * new); null when the database gives no change signal. Ask before anything else of a request.
+   */
+  changes(version: DataVersion): Freshness | null;
   /** The token with this hash and its owner, whatever their state: validity is the caller's rule. */
   findTokenByHash(hash: string, version: DataVersion): TokenHolder | null;
   /** A live (not deleted) repository by owner login and name, case-insensitively; access is the caller's rule. */
@@ -56,7 +63,9 @@ export interface Store {
 }
 
 export function createStore(db: ServiceDatabase): Store {
+  const changes = new RepositoryChanges(db);
   return {
+    changes: (version) => changes.at(version),
     ...accessQueries(db),
     ...runQueries(db),
     ...jobQueries(db),
@@ -71,3 +80,4 @@ export type { ArtifactRecord } from "./artifacts.ts";
 export type { ActorRecord, RunFilter, RunRecord, Slice } from "./runs.ts";
 export type { AttemptSelector } from "./jobs.ts";
 export type { DataVersion } from "./versioned-cache.ts";
+export type { Freshness } from "./changes.ts";

@@ -44,6 +44,8 @@ export function artifactRoutes(settings: ApiSettings, prefix: string) {
       // gh passes artifact `next` links straight to its HTTP client: they must be absolute (they are).
       pageHeaders(set, surface.origin, ctx.url, page, total);
       const view = repositoryView(access.repo, surface);
+      // `expired` turns true with the clock alone.
+      for (const a of artifacts) if (a.expiresAt !== null && a.expiresAt > ctx.now) ctx.trueUntil = Math.min(ctx.trueUntil, a.expiresAt);
       return { total_count: total, artifacts: artifacts.map((a) => artifact(a, run, view, ctx.now)) };
     }, {
       repoAccess: "repo:read",

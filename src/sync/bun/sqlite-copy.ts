@@ -4,6 +4,7 @@
 import { Database } from "bun:sqlite";
 import type { Statement } from "bun:sqlite";
 import { applyMigrations } from "../../../db/migrations/apply.ts";
+import { repoChangeTriggers } from "../../../db/migrations/index.ts";
 import { progressEntries, progressFromEntries, syncStateKeys } from "../copy.ts";
 import type { CopyTarget, SyncProgress } from "../copy.ts";
 import type { SqliteRow, SqliteValue } from "../rows.ts";
@@ -47,6 +48,22 @@ export function openSqliteCopy(path: string, heartbeat: () => Heartbeat): CopyTa
   );
   const readState = db.prepare(`SELECT key, value FROM sync_state WHERE key IN (${syncStateKeys.map(() => "?").join(", ")})`);
 
+  // A full load writes without the per-row change counts (migration 0004): each of its commits
+  // counts every repository and every fact as changed instead, and the triggers come back in
+  // the commit that starts following. A load resumed after a stop finds them already gone.
+  const countEverything = db.prepare("UPDATE repo_changes SET writes = writes + 1 WHERE repo_id IN (0, -1)");
+  const presentTriggers = () => new Set((db.query("SELECT name FROM sqlite_master WHERE type = 'trigger'").all() as { name: string }[]).map((r) => r.name));
+  let counting = repoChangeTriggers.every((t) => presentTriggers().has(t.name));
+  const stopCounting = () => {
+    for (const t of repoChangeTriggers) db.run(`DROP TRIGGER IF EXISTS ${t.name}`);
+    counting = false;
+  };
+  const startCounting = () => {
+    const present = presentTriggers();
+    for (const t of repoChangeTriggers) if (!present.has(t.name)) db.run(t.sql);
+    counting = true;
+  };
+
   let progress: SyncProgress = progressFromEntries(
     new Map((readState.all(...syncStateKeys) as { key: string; value: string }[]).map((r) => [r.key, r.value])),
   );
@@ -75,6 +92,7 @@ export function openSqliteCopy(path: string, heartbeat: () => Heartbeat): CopyTa
       for (const key of keys) remove.run(...key);
     },
     clear() {
+      stopCounting();
       for (const t of copiedTables) db.run(`DELETE FROM ${t.name}`);
     },
     dropIndexes() {
@@ -89,6 +107,8 @@ export function openSqliteCopy(path: string, heartbeat: () => Heartbeat): CopyTa
     },
     commit(next: Partial<SyncProgress>) {
       for (const [key, value] of progressEntries(next)) writeState.run(key, value);
+      if (!counting) countEverything.run();
+      if (!counting && (next.phase ?? progress.phase) === "following") startCounting();
       writeHeartbeat.run(...heartbeatValues(heartbeat()));
       db.run("COMMIT");
       progress = { ...progress, ...next };
@@ -109,6 +129,7 @@ export function openSqliteCopy(path: string, heartbeat: () => Heartbeat): CopyTa
     },
     rollback() {
       if (db.inTransaction) db.run("ROLLBACK");
+      counting = repoChangeTriggers.every((t) => presentTriggers().has(t.name));
     },
     clearHeartbeat() {
       if (db.inTransaction) db.run("ROLLBACK");
