@@ -2,12 +2,12 @@
 // a token (so the browser sends a preflight first), reads the body and the headers a client
 // pages and polls with, and a page from an origin that --cors-origins leaves out is refused.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { startServer } from "./support/binary.ts";
 import type { RunningServer } from "./support/binary.ts";
 import { requireTool } from "./support/tools.ts";
+import { tempDir } from "./support/temp.ts";
 
 const chromium = requireTool("chromium", ["chromium", "chromium-browser", "google-chrome"]);
 let open: RunningServer;
@@ -46,7 +46,7 @@ afterAll(async () => {
 });
 
 async function visit(api: string): Promise<Record<string, unknown>> {
-  const profile = mkdtempSync(join(tmpdir(), "actions-runs-chromium-"));
+  const profile = tempDir("chromium");
   profiles.push(profile);
   const proc = Bun.spawn([
     chromium!, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -6,8 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { SQL } from "bun";
 import type { Subprocess } from "bun";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { seedPostgres } from "../src/seed/postgres.ts";
 import { defaultHeartbeatEveryMs, staleSlackMs } from "../src/sync/heartbeat.ts";
@@ -16,6 +15,7 @@ import type { RunningServer } from "./support/binary.ts";
 import { freePort, postgresForTests, startTestPostgres } from "./support/postgres.ts";
 import type { TestDatabase, TestPostgres } from "./support/postgres.ts";
 import { requireTool, until } from "./support/tools.ts";
+import { tempDir } from "./support/temp.ts";
 
 const deploy = join(import.meta.dir, "..", "deploy");
 const nginx = requireTool("nginx", ["nginx"]);
@@ -31,7 +31,7 @@ async function run(argv: string[]): Promise<{ code: number; output: string }> {
 
 describe("the deployment recipe's configurations", () => {
   test.skipIf(!nginx)("nginx -t accepts deploy/nginx.conf", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "actions-runs-nginx-"));
+    const dir = tempDir("nginx");
     try {
       const { code, output } = await run([nginx!, "-t", "-c", join(deploy, "nginx.conf"), "-p", dir, "-g", `pid ${dir}/nginx.pid; error_log stderr;`]);
       expect({ code, output }).toMatchObject({ code: 0 });
@@ -77,7 +77,7 @@ describe.skipIf(!nginx || binaries === null)("one host, taken apart: a sync and 
     pg = await startTestPostgres(binaries!);
     forge = await pg.createDatabase("deploy");
     await seedPostgres(forge.adminUrl, { repos: 5, runs: 300, seed: 5 });
-    dir = mkdtempSync(join(tmpdir(), "actions-runs-deploy-"));
+    dir = tempDir("deploy");
     file = join(dir, "runs.sqlite");
     sync = await startSync();
     // The sync creates the file and its tables before its first batch; the readers need them.

@@ -8,8 +8,7 @@
 // runs from the project's statement. Setting FORGE_SCHEMA_SQL makes a missing file a failure.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { SQL } from "bun";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { getTableConfig } from "drizzle-orm/sqlite-core";
 import { forgeSchemaSql } from "../db/forge/index.ts";
@@ -20,6 +19,7 @@ import { contractDifferences, describeCatalog, findForgeSchemaFile } from "./sup
 import type { Catalog } from "./support/forge-contract.ts";
 import { postgresForTests, startTestPostgres } from "./support/postgres.ts";
 import type { TestPostgres } from "./support/postgres.ts";
+import { tempDir } from "./support/temp.ts";
 
 const { binaries } = postgresForTests();
 const forgeFile = findForgeSchemaFile(join(import.meta.dir, ".."));
@@ -160,7 +160,7 @@ describe.skipIf(binaries === null)("the forge contract (db/forge/schema.sql)", (
   test("the executable's seed --postgres creates the tables from the statement it carries, in an empty database", async () => {
     const exe = await compiledExecutable();
     const db = await pg.createDatabase("contract_seeded", { empty: true });
-    const cwd = mkdtempSync(join(tmpdir(), "actions-runs-seed-pg-"));
+    const cwd = tempDir("seed-pg");
     try {
       const proc = Bun.spawn([exe, "seed", "--postgres", db.adminUrl, "--repos", "2", "--runs", "50"],
         { cwd, env: { PATH: process.env.PATH ?? "" }, stdout: "pipe", stderr: "pipe" });

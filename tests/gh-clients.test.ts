@@ -2,13 +2,13 @@
 // socket: what a new user runs first (auth login, auth status), `gh api` with --paginate,
 // `run download`, and `run rerun` meeting the read-only surface.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startServer } from "./support/binary.ts";
 import type { RunningServer } from "./support/binary.ts";
 import { gh, ghBinary } from "./support/gh.ts";
 import type { GhTarget } from "./support/gh.ts";
+import { tempDir } from "./support/temp.ts";
 
 let server: RunningServer | undefined;
 const target: GhTarget = { host: "forge.test" };
@@ -16,7 +16,7 @@ let socketDir: string;
 
 beforeAll(async () => {
   if (!ghBinary) return;
-  socketDir = mkdtempSync(join(tmpdir(), "actions-runs-sock-"));
+  socketDir = tempDir("sock");
   target.unixSocket = join(socketDir, "api.sock");
   server = await startServer(["--unix-socket", target.unixSocket, "--public-url", "https://forge.test", "--lifecycle-url", "https://forge.test/-/actions"]);
 });
@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 /** gh with its own config dir (the socket in it) and no token in the environment: what `auth login` stores is what it uses. */
-async function ghLoggedOut(args: string[], stdin?: string, configDir = mkdtempSync(join(tmpdir(), "actions-runs-gh-"))) {
+async function ghLoggedOut(args: string[], stdin?: string, configDir = tempDir("gh")) {
   writeFileSync(join(configDir, "config.yml"), `http_unix_socket: ${target.unixSocket}\n`, { flag: "a" });
   const proc = Bun.spawn([ghBinary!, ...args], {
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: configDir, TMPDIR: configDir, GH_CONFIG_DIR: configDir, NO_COLOR: "1", GH_NO_UPDATE_NOTIFIER: "1", GH_PROMPT_DISABLED: "1" },
@@ -88,7 +88,7 @@ describe.skipIf(!ghBinary)("gh run", () => {
     const listed = await gh(["api", "repos/alice/hello-world/actions/artifacts?per_page=100", "--jq", "[.artifacts[] | select(.expired == false) | .workflow_run.id][0]"], target);
     const run = Number(listed.stdout.trim());
     expect(run).toBeGreaterThan(0);
-    const out = await gh(["run", "download", String(run), "--dir", mkdtempSync(join(tmpdir(), "actions-runs-dl-"))], target);
+    const out = await gh(["run", "download", String(run), "--dir", tempDir("download")], target);
     expect(out.code).toBe(1);
     expect(out.stderr).not.toContain("no valid artifacts");
     expect(out.stderr).toContain("not held by this service");

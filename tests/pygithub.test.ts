@@ -3,13 +3,13 @@
 // a job, a workflow, an artifact, the repository and the user read without a type error.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Database } from "bun:sqlite";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { startServer } from "./support/binary.ts";
 import type { RunningServer } from "./support/binary.ts";
 import { oracle, seededDatabase } from "./support/db.ts";
 import { requireTool } from "./support/tools.ts";
+import { tempDir } from "./support/temp.ts";
 
 const python = requireTool("python3", ["python3"]);
 let server: RunningServer | undefined;
@@ -25,7 +25,7 @@ async function run(cmd: string[]): Promise<{ code: number; stdout: string; stder
 
 beforeAll(async () => {
   if (!python) return;
-  venv = mkdtempSync(join(tmpdir(), "actions-runs-venv-"));
+  venv = tempDir("venv");
   const made = await run([python, "-m", "venv", venv]);
   if (made.code !== 0) {
     if (process.env.CI === "true") throw new Error(`python3 -m venv failed under CI=true:\n${made.stderr}`);

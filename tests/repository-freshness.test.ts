@@ -10,8 +10,7 @@
 // (its queries are counted, and must not run).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { getTableConfig } from "drizzle-orm/sqlite-core";
 import { forgeTables } from "../db/schema.ts";
@@ -25,6 +24,7 @@ import { copiedTables } from "../src/sync/tables.ts";
 import type { Store } from "../src/store/index.ts";
 import { testApp } from "./support/app.ts";
 import { seededCopy } from "./support/db.ts";
+import { tempDir } from "./support/temp.ts";
 
 type App = Awaited<ReturnType<typeof testApp>>;
 let path: string;
@@ -322,7 +322,7 @@ describe("the sync's writer", () => {
 });
 
 test("the seed writes the file with the change log in place, so that any later write is seen", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "actions-runs-freshness-"));
+  const dir = tempDir("freshness");
   try {
     const file = join(dir, "seeded.sqlite");
     await seedSqlite(file, { repos: 3, runs: 20, seed: 7 });
