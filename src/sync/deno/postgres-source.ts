@@ -1,0 +1,129 @@
+// The forge's PostgreSQL under Deno, through the `postgres` package from npm (whose API Bun.sql
+// follows, so this is Bun's edge, src/sync/bun/postgres-source.ts, over another client; chosen
+// over `pg` by measurement, see the README). One connection: a poll's clock read, then its
+// snapshot transaction. Every failure leaves as SourceUnavailable without the password.
+import postgres from "postgres";
+import { rowConverter } from "../rows.ts";
+import type { ResultColumn, SqliteRow } from "../rows.ts";
+import type { DeletedRow, ForgeSource, Page, PageCursor, Snapshot } from "../source.ts";
+import { SourceUnavailable } from "../source.ts";
+import { clockSql, deletedAfterSql, maxDeletedSeqSql, snapshotSql, tableQueries } from "../source-queries.ts";
+import type { TableQueries } from "../source-queries.ts";
+import type { CopiedTable, KeyValues } from "../tables.ts";
+import { keyOf } from "../tables.ts";
+import { redactSecrets } from "../redact.ts";
+import { timestamptzText } from "../watermarks.ts";
+
+type Values = unknown[][] & { columns?: ResultColumn[] };
+type Query = postgres.Sql | postgres.TransactionSql;
+
+export function openPostgresSource(url: string): ForgeSource {
+  const sql = postgres(url, {
+    max: 1,
+    connect_timeout: 10,
+    onnotice: () => {},
+    connection: { application_name: "actions-runs-sync", statement_timeout: 300000 },
+  });
+  const fail = (e: unknown): never => {
+    const code = (e as { code?: unknown }).code;
+    const message = e instanceof Error ? e.message : String(e);
+    throw new SourceUnavailable(redactSecrets(typeof code === "string" ? `${message} (${code})` : message, url));
+  };
+  const queries = new Map<CopiedTable, TableQueries>();
+  const queriesFor = (t: CopiedTable) => {
+    let q = queries.get(t);
+    if (!q) queries.set(t, (q = tableQueries(t)));
+    return q;
+  };
+  const converters = new Map<string, (values: readonly unknown[]) => SqliteRow>();
+  const convert = (cacheKey: string, result: Values, dropLast: boolean): SqliteRow[] => {
+    let c = converters.get(cacheKey);
+    if (!c) {
+      const columns = result.columns ?? [];
+      converters.set(cacheKey, (c = rowConverter(dropLast ? columns.slice(0, -1) : columns)));
+    }
+    return result.map((values) => c(values));
+  };
+  const run = (q: Query, text: string, params: unknown[]) =>
+    q.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true }).values() as unknown as Promise<Values>;
+
+  const snapshotOf = (tx: Query, xmin: number, nextXid: number): Snapshot => ({
+    xmin,
+    nextXid,
+    async rowsAfter(table, after, limit): Promise<Page> {
+      const q = queriesFor(table);
+      const result = after ? await run(tx, q.rowsAfterKey, [...after.key, limit]) : await run(tx, q.firstRows, [limit]);
+      const rows = convert(`${table.name}:rows`, result, false);
+      const last = rows[rows.length - 1];
+      return { rows, next: rows.length === limit && last ? { key: keyOf(table, last) } : null };
+    },
+    async changedRows(table, fromUs, after, limit): Promise<Page> {
+      const q = queriesFor(table);
+      const from = fromUs === null ? "-infinity" : timestamptzText(fromUs);
+      const result = after
+        ? await run(tx, q.changedAfter, [from, timestamptzText(after.updatedAtUs!), ...after.key, limit])
+        : await run(tx, q.firstChanged, [from, limit]);
+      const rows = convert(`${table.name}:changed`, result, true);
+      const versions = result.map((values) => Number(values[values.length - 1]));
+      const next: PageCursor | null = rows.length === limit
+        ? { key: keyOf(table, rows[rows.length - 1]!), updatedAtUs: versions[versions.length - 1]! }
+        : null;
+      return { rows, versions, next };
+    },
+    async deletedAfter(afterSeq, limit): Promise<DeletedRow[]> {
+      const result = await run(tx, deletedAfterSql, [afterSeq, limit]);
+      return result.map(([seq, table, rowKey]) => ({ seq: Number(seq), table: table as string, rowKey }));
+    },
+    async rowsWithKeys(table, keys: readonly KeyValues[]): Promise<SqliteRow[]> {
+      if (keys.length === 0) return [];
+      const q = queriesFor(table);
+      const columns = table.key.map((_, i) => keys.map((k) => k[i]!));
+      return convert(`${table.name}:rows`, await run(tx, q.withKeys, columns), false);
+    },
+    async maxDeletedSeq(): Promise<number> {
+      const [[seq]] = (await run(tx, maxDeletedSeqSql, [])) as [[string]];
+      return Number(seq);
+    },
+  });
+
+  return {
+    async clockUs() {
+      try {
+        const [[us]] = (await run(sql, clockSql, [])) as [[string]];
+        return Number(us);
+      } catch (e) {
+        return fail(e);
+      }
+    },
+    async currentXmin() {
+      try {
+        const [[xmin]] = (await run(sql, snapshotSql, [])) as [[string, string | null]];
+        return Number(xmin);
+      } catch (e) {
+        return fail(e);
+      }
+    },
+    async inSnapshot(read) {
+      let readError: unknown = null;
+      try {
+        return (await sql.begin("isolation level repeatable read read only", async (tx) => {
+          const [[xmin, nextXid]] = (await run(tx, snapshotSql, [])) as [[string, string | null]];
+          try {
+            // An unknown next id: a mark no later poll will pick, so windows only stay wider.
+            return await read(snapshotOf(tx, Number(xmin), nextXid === null ? Number.MAX_SAFE_INTEGER : Number(nextXid)));
+          } catch (e) {
+            readError = e;
+            throw e;
+          }
+        })) as Awaited<ReturnType<typeof read>>;
+      } catch (e) {
+        // Errors of the caller's own work (the SQLite side, a stop) pass through unchanged.
+        if (readError !== null && e === readError && !(e instanceof postgres.PostgresError)) throw e;
+        return fail(e);
+      }
+    },
+    async close() {
+      await sql.end({ timeout: 0 });
+    },
+  };
+}
