@@ -5,14 +5,15 @@
 // across machines.
 //
 //   npm run bench -- [--repos 1000] [--runs 1000000] [--seconds 6] [--rounds 3] [--connections 16]
-//                    [--change-every 200] [--no-postgres] [--only TEXT]
+//                    [--change-every 200] [--no-postgres] [--only TEXT] [--deno]
 //
 // Each workload runs in rounds of --seconds on each target, a round loading the ceiling, the
 // service (on unchanged data, then while a writer commits to its file every --change-every ms,
 // as the sync does on a busy forge), the service remembering nothing, and PostgreSQL one after
 // the other, so that a slower or busier stretch of the machine falls on all of them alike; a
 // ratio is the median of its rounds' ratios. --only keeps the workloads whose name contains
-// TEXT (e.g. --only "one run").
+// TEXT (e.g. --only "one run"). --deno adds the same service under Deno (src/main-deno.ts),
+// remembering answers and not, to each round: its ratios to the executable's on the same workloads.
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -36,6 +37,7 @@ const { values: args } = parseArgs({
     "change-every": { type: "string", default: "200" },
     "no-postgres": { type: "boolean", default: false },
     only: { type: "string" },
+    deno: { type: "boolean", default: false },
   },
 });
 const repos = Number(args.repos);
@@ -81,13 +83,13 @@ if (!existsSync(dataset)) {
 }
 
 // 2. The service.
-async function startService(dbFile: string, name: string, extra: string[] = []) {
+async function startService(dbFile: string, name: string, extra: string[] = [], command: string[] = [exe]) {
   const t0 = performance.now();
   // Its log goes to a file, as it would in production: read back by a process of its own, the
   // lines would take CPU from the load generator on a small machine, which the ceiling is spared.
   const logFile = join(work, `${name}.log`);
   rmSync(logFile, { force: true });
-  const proc = Bun.spawn([exe, "serve", "--db", dbFile, "--port", "0", ...unlimited, ...extra], { stdout: Bun.file(logFile), stderr: "inherit" });
+  const proc = Bun.spawn([...command, "serve", "--db", dbFile, "--port", "0", ...unlimited, ...extra], { stdout: Bun.file(logFile), stderr: "inherit" });
   let line: string | undefined;
   while (!(line = (existsSync(logFile) ? readFileSync(logFile, "utf8") : "").split("\n").find((l) => l.includes('"event":"started"')))) {
     if (proc.exitCode !== null) throw new Error(`service exited (${proc.exitCode})`);
@@ -123,10 +125,16 @@ const service = await startService(dataset, "service");
 // The same service remembering no answer: what every request costs when the data changes
 // between any two of them (a busy forge, followed by the sync, can commit many times a second).
 const uncached = await startService(dataset, "service-uncached", ["--response-cache-mb", "0"]);
+// The same two under Deno, with --deno.
+const { denoEntry } = await import("../tests/support/binary.ts");
+const deno = args.deno ? await startService(dataset, "service-deno", [], denoEntry) : null;
+const denoUncached = args.deno ? await startService(dataset, "service-deno-uncached", ["--response-cache-mb", "0"], denoEntry) : null;
 // Whatever happens below, the services do not outlive the bench.
 process.once("exit", () => {
   service.proc.kill();
   uncached.proc.kill();
+  deno?.proc.kill();
+  denoUncached?.proc.kill();
 });
 step(`service at ${service.url}`);
 
@@ -223,6 +231,8 @@ type Row = {
   ratio: number; overPostgres: number; changingRatio: number; changingOverPostgres: number; uncachedRatio: number; uncachedOverPostgres: number;
   /** How many times PostgreSQL the ceiling itself is: no Bun service can beat PostgreSQL by more. */
   ceilingOverPostgres: number;
+  /** With --deno: the service under Deno, and its ratios to the executable's in the same rounds. */
+  deno: LoadResult | null; denoUncached: LoadResult | null; denoRatio: number; denoUncachedRatio: number;
 };
 const rows: Row[] = [];
 for (const w of workloads) {
@@ -236,12 +246,16 @@ for (const w of workloads) {
   const ch: LoadResult[] = [];
   const u: LoadResult[] = [];
   const p: LoadResult[] = [];
+  const d: LoadResult[] = [];
+  const du: LoadResult[] = [];
   for (let round = 0; round < rounds; round++) {
     c.push(await wrk(`http://127.0.0.1:${ceiling.port}`, requests, load));
     s.push(await wrk(service.url, requests, load));
     ch.push(await whileChanging(requests));
     u.push(await wrk(uncached.url, requests, load));
     if (postgres) p.push(await wrk(postgres.url, requests, load));
+    if (deno) d.push(await wrk(deno.url, requests, load));
+    if (denoUncached) du.push(await wrk(denoUncached.url, requests, load));
   }
   rows.push({
     name: w.name,
@@ -257,13 +271,19 @@ for (const w of workloads) {
     ratio: median(s.map((r, i) => r.rps / c[i]!.rps)),
     overPostgres: postgres ? median(s.map((r, i) => r.rps / p[i]!.rps)) : NaN,
     ceilingOverPostgres: postgres ? median(c.map((r, i) => r.rps / p[i]!.rps)) : NaN,
+    deno: deno ? combined(d) : null,
+    denoUncached: denoUncached ? combined(du) : null,
+    denoRatio: deno ? median(d.map((r, i) => r.rps / s[i]!.rps)) : NaN,
+    denoUncachedRatio: denoUncached ? median(du.map((r, i) => r.rps / u[i]!.rps)) : NaN,
   });
 }
 // readFileSync: /proc files report size 0, which Bun.file takes at its word.
 const peakKb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${service.proc.pid}/status`, "utf8"))?.[1] ?? NaN);
 service.proc.kill();
 uncached.proc.kill();
-await Promise.all([service.proc.exited, uncached.proc.exited]);
+deno?.proc.kill();
+denoUncached?.proc.kill();
+await Promise.all([service.proc.exited, uncached.proc.exited, deno?.proc.exited, denoUncached?.proc.exited]);
 ceiling.stop(true);
 await postgres?.close();
 const startup = await startupMs(dataset);
@@ -294,6 +314,14 @@ const lines = [
   ...rows.map((r) => `| ${r.name} | ${f(r.uncached.rps)} | ${f(r.uncachedRatio, 2)} | ${f(r.uncached.p50ms, 2)} | ${f(r.uncached.p99ms, 2)} | ${r.postgres ? f(r.uncachedOverPostgres, 1) : "—"} | ${r.uncached.errors} |`),
   "",
   `Peak memory of the service (VmHWM): ${f(peakKb / 1024)} MB. Start-up, spawn to first 200 on a runs page (median of 7): ${f(startup, 1)} ms.`,
+  ...(deno ? [
+    "",
+    "The same service under Deno (src/main-deno.ts: node:sqlite, Deno.serve), in the same rounds; ratios to the executable's req/s:",
+    "",
+    "| workload | Deno req/s | × executable | p99 ms | Deno, nothing remembered, req/s | × executable, nothing remembered | errors |",
+    "|---|---:|---:|---:|---:|---:|---:|",
+    ...rows.map((r) => `| ${r.name} | ${f(r.deno!.rps)} | ${f(r.denoRatio, 2)} | ${f(r.deno!.p99ms, 2)} | ${f(r.denoUncached!.rps)} | ${f(r.denoUncachedRatio, 2)} | ${r.deno!.errors + r.denoUncached!.errors} |`),
+  ] : []),
 ];
 console.log(lines.join("\n"));
 await Bun.write(join(work, "results.md"), lines.join("\n") + "\n");

@@ -110,6 +110,11 @@ describe("parity: the executable and the Deno entry over one file", () => {
     expect((await ask(bun, path, "demo_alice_repo", { "if-none-match": fromDeno.etag! })).status).toBe(304);
   });
 
+  test("both watch the file the same way: the wal-index header, mapped", () => {
+    const signal = (s: RunningServer) => JSON.parse(s.output().split("\n").find((l) => l.includes('"event":"started"'))!).change_signal;
+    expect([signal(bun), signal(deno)]).toEqual(["wal-index mapped", "wal-index mapped"]);
+  });
+
   test("both notice a write to the file", async () => {
     const path = "/api/v3/repos/alice/hello-world/actions/runs?per_page=1";
     const before = await Promise.all([bun, deno].map((s) => ask(s, path, "demo_alice_repo")));

@@ -11,6 +11,7 @@ import { DatabaseOpenError } from "../types.ts";
 import type { OpenedDatabase } from "../types.ts";
 import { repositoryFile } from "./files.ts";
 import { Database } from "./sqlite.ts";
+import { watchWalIndex } from "./wal-index.ts";
 
 /** Opened with node:sqlite: the handle itself too, for tests and tools that read beside the store. */
 export interface DenoOpenedDatabase extends OpenedDatabase {
@@ -50,19 +51,21 @@ function checked(sqlite: Database, source: string, file: string | null): DenoOpe
     source,
     dataVersion: signal.version,
     changeSignal: signal.how,
-    close: () => sqlite.close(),
+    close: () => {
+      sqlite.close();
+      signal.close();
+    },
   };
 }
 
-/**
- * Whenever another connection commits, a new number. PRAGMA data_version: under Deno the
- * wal-index header could be mapped too (Deno.dlopen), but see the README for why it is not.
- */
-function changeSignal(sqlite: Database, file: string | null): { how: string; version: () => number } {
-  if (file === null) return { how: "none (read-only, in memory)", version: () => 1 };
+/** Whenever another connection commits, a new number: the wal-index header (wal-index.ts), else SQLite's own signal. */
+function changeSignal(sqlite: Database, file: string | null): { how: string; version: () => number; close(): void } {
+  if (file === null) return { how: "none (read-only, in memory)", version: () => 1, close() {} };
   const pragma = sqlite.raw.prepare("PRAGMA data_version");
   pragma.setReturnArrays(true);
-  return { how: "PRAGMA data_version", version: () => (pragma.get() as unknown as [number])[0] };
+  const viaPragma = { how: "PRAGMA data_version", version: () => (pragma.get() as unknown as [number])[0], close() {} };
+  const mode = sqlite.query("PRAGMA journal_mode").get()?.journal_mode;
+  return (mode === "wal" && watchWalIndex(file)) || viaPragma;
 }
 
 /** A database file, opened read-only; the sync may be writing it from another connection (WAL). */

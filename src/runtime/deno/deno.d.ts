@@ -2,6 +2,7 @@
 // Bun's types); Deno itself brings its own declarations, and this file is never imported.
 declare namespace Deno {
   const version: { deno: string; v8: string; typescript: string };
+  const args: string[];
   interface NetAddr { transport: "tcp" | "udp"; hostname: string; port: number }
   interface UnixAddr { transport: "unix" | "unixpacket"; path: string }
   type Addr = NetAddr | UnixAddr;
@@ -28,6 +29,10 @@ declare namespace Deno {
     symbols: { [K in keyof S]: (...args: any[]) => any };
     close(): void;
   };
+  type PointerObject = { readonly __pointer: unique symbol };
+  type PointerValue = null | PointerObject;
+  const UnsafePointer: { value(pointer: PointerValue): bigint | number };
+  const UnsafePointerView: { getArrayBuffer(pointer: PointerObject, byteLength: number, offset?: number): ArrayBuffer };
   interface TestContext { name: string }
   interface TestDefinition {
     name: string;
