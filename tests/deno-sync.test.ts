@@ -1,6 +1,7 @@
 // The sync under Deno (the postgres package, node:sqlite) against a real PostgreSQL: its copy
 // holds exactly the rows the executable's copy holds, and `serve --sync-from` under Deno
-// follows changes and deletes into its answers, with the password never in its output.
+// follows changes and deletes into its answers, rides out PostgreSQL going away, and never
+// writes the password to its output.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { SQL } from "bun";
 import { Database } from "bun:sqlite";
@@ -74,7 +75,7 @@ test.skipIf(!binaries)("sync --once under Deno makes the copy the executable mak
   expect(deno.output).not.toContain(readerPassword);
 }, 120_000);
 
-test.skipIf(!binaries)("serve --sync-from under Deno: ready once loaded, then changes and deletes reach the answers", async () => {
+test.skipIf(!binaries)("serve --sync-from under Deno: ready once loaded, changes and deletes reach the answers, and it rides out PostgreSQL going away", async () => {
   const server: RunningServer = await startDenoServer(["--db", join(dir, "served.sqlite"), "--sync-from", db.readerUrl], { HOME: process.env.HOME ?? "" });
   const admin = new SQL(db.adminUrl, { max: 1 });
   try {
@@ -87,6 +88,25 @@ test.skipIf(!binaries)("serve --sync-from under Deno: ready once loaded, then ch
     await until("the change", async () => ((await (await fetch(`${server.url}${runs}/${run.id}`, { headers: auth })).text()).includes(title) ? true : undefined), 10_000);
     await admin`DELETE FROM workflow_runs WHERE id = ${run.id}`;
     await until("the delete", async () => ((await fetch(`${server.url}${runs}/${run.id}`, { headers: auth })).status === 404 ? true : undefined), 10_000);
+    await admin.close();
+
+    // PostgreSQL gone: it keeps serving, /readyz says so; back: it catches up.
+    await pg.kill();
+    const stale = await until("stale readiness", async () => {
+      const res = await fetch(`${server.url}/readyz`);
+      return res.status === 503 ? ((await res.json()) as { sync: string }) : undefined;
+    }, 15_000);
+    expect(stale.sync).toBe("source_down");
+    expect((await fetch(`${server.url}${runs}?per_page=1`, { headers: auth })).status).toBe(200);
+    await pg.start();
+    const again = new SQL(db.adminUrl, { max: 1 });
+    const later = `after the outage ${crypto.randomUUID()}`;
+    const [other] = await again`SELECT r.id FROM workflow_runs r JOIN repositories p ON p.id = r.repo_id
+      WHERE p.name = 'hello-world' ORDER BY r.created_at DESC, r.id DESC LIMIT 1`;
+    await again`UPDATE workflow_runs SET display_title = ${later} WHERE id = ${other.id}`;
+    await again.close();
+    await until("the change after the outage", async () => ((await (await fetch(`${server.url}${runs}/${other.id}`, { headers: auth })).text()).includes(later) ? true : undefined), 30_000);
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
     expect(server.output()).not.toContain(readerPassword);
   } finally {
     await admin.close();
