@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { SQL } from "bun";
 import { Database } from "bun:sqlite";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { seedPostgres } from "../src/seed/postgres.ts";
@@ -60,6 +60,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await pg?.destroy();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 test.skipIf(!binaries)("sync --once under Deno makes the copy the executable makes, row for row", async () => {
