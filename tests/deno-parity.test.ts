@@ -3,12 +3,16 @@
 // and X-Request-Id aside), the same body; the same ETag too, since Deno's codec uses Bun's
 // xxHash3 (through libxxhash). And both notice a write to the file.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { Database } from "bun:sqlite";
 import { startDenoServer, startServer } from "./support/binary.ts";
 import type { RunningServer } from "./support/binary.ts";
 import { seededCopy } from "./support/db.ts";
+import { localhostCertificate } from "./support/tls.ts";
+import { requireTool } from "./support/tools.ts";
 
 let bun: RunningServer;
 let deno: RunningServer;
@@ -135,4 +139,38 @@ describe("parity: the executable and the Deno entry over one file", () => {
     const after = await Promise.all([bun, deno].map((s) => ask(s, path, "demo_alice_repo")));
     expect(after[0]!.body).toBe(after[1]!.body);
   }, 30_000);
+});
+
+describe("the Deno entry's listeners: TLS and a unix socket, as the executable's", () => {
+  const openssl = requireTool("openssl", ["openssl"]);
+
+  test.skipIf(!openssl)("one server over HTTPS and a unix socket answers as the executable does over both", async () => {
+    const cert = await localhostCertificate(openssl!);
+    const dir = mkdtempSync(join(tmpdir(), "actions-runs-deno-sock-"));
+    const common = ["--db", file, "--public-url", "http://runs.example.test", "--tls-cert", cert.certFile, "--tls-key", cert.keyFile];
+    const servers = await Promise.all([
+      startServer([...common, "--unix-socket", join(dir, "bun.sock"), "--port", "0"]),
+      startDenoServer([...common, "--unix-socket", join(dir, "deno.sock"), "--port", "0"], { HOME: process.env.HOME ?? "" }),
+    ]);
+    try {
+      const path = "/api/v3/repos/alice/hello-world/actions/runs?per_page=3";
+      const headers = { authorization: "token demo_alice_repo", "accept-encoding": "identity" };
+      const answers = await Promise.all(servers.flatMap((s, i) => [
+        fetch(s.url + path, { headers, tls: { rejectUnauthorized: false } }),
+        fetch(`http://localhost${path}`, { headers, unix: join(dir, i === 0 ? "bun.sock" : "deno.sock") }),
+      ]));
+      expect(servers.map((s) => s.url!.startsWith("https://"))).toEqual([true, true]);
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+      const bodies = await Promise.all(answers.map((a) => a.text()));
+      expect(new Set(bodies).size).toBe(1);
+    } finally {
+      await Promise.all(servers.map((s) => s.stop()));
+    }
+    try {
+      // Stopped, the Deno entry leaves no socket file behind.
+      expect(existsSync(join(dir, "deno.sock"))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
