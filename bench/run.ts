@@ -20,6 +20,7 @@ import { parseArgs } from "node:util";
 import { startCeiling } from "./ceiling.ts";
 import type { Recorded } from "./ceiling.ts";
 import { startPostgresReference } from "./pg-reference.ts";
+import { startServeProcess } from "../tests/support/serve-process.ts";
 import { wrk } from "./wrk.ts";
 import type { LoadResult } from "./wrk.ts";
 
@@ -89,14 +90,9 @@ async function startService(dbFile: string, name: string, extra: string[] = [], 
   // lines would take CPU from the load generator on a small machine, which the ceiling is spared.
   const logFile = join(work, `${name}.log`);
   rmSync(logFile, { force: true });
-  const proc = Bun.spawn([...command, "serve", "--db", dbFile, "--port", "0", ...unlimited, ...extra], { stdout: Bun.file(logFile), stderr: "inherit" });
-  let line: string | undefined;
-  while (!(line = (existsSync(logFile) ? readFileSync(logFile, "utf8") : "").split("\n").find((l) => l.includes('"event":"started"')))) {
-    if (proc.exitCode !== null) throw new Error(`service exited (${proc.exitCode})`);
-    await Bun.sleep(5);
-  }
-  const url = (JSON.parse(line).listening as string[])[0]!.replace(/\/$/, "");
-  return { proc, url, t0 };
+  const { proc, url } = await startServeProcess([...command, "serve", "--db", dbFile, "--port", "0", ...unlimited, ...extra],
+    { env: { ...process.env } as Record<string, string>, stdout: { file: logFile }, stderr: "inherit", startTimeoutMs: 120_000 });
+  return { proc, url: url!, t0 };
 }
 
 /** Spawn → first 200 on a real page, median of several starts. */

@@ -15,6 +15,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { seedSqlite } from "../src/seed/sqlite.ts";
+import { startServeProcess } from "../tests/support/serve-process.ts";
+import { runWrk } from "./wrk.ts";
 
 const root = join(import.meta.dir, "..");
 const work = join(root, ".bench", "soak");
@@ -220,14 +222,14 @@ async function soak(): Promise<void> {
   }
 
   say(forge ? "starting the server, following PostgreSQL" : "starting the server");
-  const server = Bun.spawn([exe, "serve", "--db", file, "--host", "127.0.0.1", "--port", "0",
+  let requestLines = 0;
+  const service = await startServeProcess([exe, "serve", "--db", file, "--host", "127.0.0.1", "--port", "0",
     ...(forge ? ["--sync-from", forge.readerUrl] : []),
     // Limits on, as in production, with budgets this load stays inside.
     "--rate-limit", "1000000000", "--rate-limit-anonymous", "1000000000", "--rate-limit-per-minute", "1000000000"],
-  { stdout: "pipe", stderr: "pipe", env: { PATH: process.env.PATH ?? "" } });
-  const lines = logLines(server.stdout);
-  const started = await lines.started;
-  const base = (started.listening as string[])[0]!.replace(/\/$/, "");
+  { env: { PATH: process.env.PATH ?? "" }, stdout: { onLine: (line) => void (line.includes('"event":"request"') && requestLines++) }, startTimeoutMs: 60_000 });
+  const server = service.proc;
+  const base = service.url!;
   if (!base.startsWith("http://127.0.0.1:")) throw new Error(`not a loopback address: ${base}`);
   if (forge) {
     const deadline = Date.now() + 120_000;
@@ -274,7 +276,7 @@ async function soak(): Promise<void> {
     clientStatuses: result.statuses, socketErrors: result.socketErrors,
     serverStatuses: serverSide, rejectedByLimits: sumMetric(metrics, "actions_runs_http_requests_rejected_total"),
     errors: result.statuses["5xx"]! + result.socketErrors,
-    requestLogLines: lines.count(),
+    requestLogLines: requestLines,
     writer: writerStats,
     sync: readiness,
     memory: { beforeLoad: samples[0], afterWarmup: samples[1], end: samples.at(-1), samples },
@@ -337,23 +339,14 @@ async function requestMix(base: string, file: string): Promise<{ lines: string[]
 
 interface WrkResult { requests: number; rps: number; latency: Record<string, string>; statuses: Record<string, number>; socketErrors: number }
 
+/** The request mix of soak.lua; it prints the answers' status classes (2xx=N …) itself. */
 async function wrk(base: string, requestsFile: string, connections: number, seconds: number): Promise<WrkResult> {
-  const proc = Bun.spawn(["wrk", "-t2", `-c${connections}`, `-d${seconds}s`, "--timeout", "10s", "--latency", "-s", join(import.meta.dir, "soak.lua"), base],
-    { stdout: "pipe", stderr: "pipe", env: { ...process.env, SOAK_REQUESTS: requestsFile } });
-  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-  if (code !== 0) throw new Error(`wrk failed (${code}): ${err}\n${out}`);
+  const run = await runWrk(base, {
+    threads: 2, connections, seconds, timeoutSeconds: 10, script: join(import.meta.dir, "soak.lua"), env: { SOAK_REQUESTS: requestsFile },
+  });
   const statuses: Record<string, number> = {};
-  for (const [, cls, n] of out.matchAll(/(\dxx)=(\d+)/g)) statuses[cls!] = Number(n);
-  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
-  const latency: Record<string, string> = {};
-  for (const [, pct, value] of out.matchAll(/^\s+(50|75|90|99)%\s+(\S+)/gm)) latency[`p${pct}`] = value!;
-  return {
-    requests: Number(/(\d+) requests in/.exec(out)?.[1] ?? 0),
-    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0),
-    latency,
-    statuses,
-    socketErrors: socket ? socket.slice(1).reduce((a, b) => a + Number(b), 0) : 0,
-  };
+  for (const [, cls, n] of run.stdout.matchAll(/(\dxx)=(\d+)/g)) statuses[cls!] = Number(n);
+  return { requests: run.requests || 0, rps: run.rps || 0, latency: run.latency, statuses, socketErrors: run.socketErrors };
 }
 
 /** The server's own count of answers by status class, from /metrics. */
@@ -380,31 +373,6 @@ async function heapMiB(base: string): Promise<number | undefined> {
   const text = await (await fetch(`${base}/metrics`)).text();
   const bytes = Number(/^actions_runs_js_heap_used_bytes (\S+)$/m.exec(text)?.[1]);
   return Number.isFinite(bytes) ? Math.round((bytes / 1048576) * 10) / 10 : undefined;
-}
-
-/** Reads the server's stdout: resolves `started` with its start-up line, then counts the request lines. */
-function logLines(stream: ReadableStream<Uint8Array>) {
-  let requests = 0;
-  let resolveStarted!: (v: Record<string, unknown>) => void;
-  const started = new Promise<Record<string, unknown>>((r) => (resolveStarted = r));
-  void (async () => {
-    let pending = "";
-    const decoder = new TextDecoder();
-    const reader = stream.getReader();
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      pending += decoder.decode(value);
-      let nl: number;
-      while ((nl = pending.indexOf("\n")) !== -1) {
-        const line = pending.slice(0, nl);
-        pending = pending.slice(nl + 1);
-        if (line.includes('"event":"request"')) requests++;
-        else if (line.includes('"event":"started"')) resolveStarted(JSON.parse(line));
-      }
-    }
-  })();
-  return { started, count: () => requests };
 }
 
 async function run(argv: string[]): Promise<void> {

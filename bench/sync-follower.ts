@@ -1,5 +1,5 @@
 // A sync in a process of its own, for bench/sync.ts: runs startSync and prints its log lines
-// and, twice a second, its status as JSON lines; at the end its peak RSS.
+// and, twice a second, its status as JSON lines; at the end its peak RSS and CPU time.
 // Usage: bun bench/sync-follower.ts FROM_URL DB_FILE [--once] [--poll-ms N]
 import { bunSyncEdges } from "../src/runtime/bun/index.ts";
 import { startSync } from "../src/sync/index.ts";
@@ -18,4 +18,5 @@ const ticker = setInterval(() => print("status", { ...sync.status(), rssBytes: p
 process.once("SIGTERM", () => void sync.stop());
 await sync.finished;
 clearInterval(ticker);
-print("done", { ...sync.status(), maxRssKB: process.resourceUsage().maxRSS });
+const usage = process.resourceUsage();
+print("done", { ...sync.status(), maxRssKB: usage.maxRSS, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6 });

@@ -150,6 +150,31 @@ export const syncState = sqliteTable("sync_state", {
   value: text("value").notNull(),
 });
 
+/** The sync's heartbeat (0003_sync_heartbeat.sql): one row, read by every server of the file. */
+export const syncHeartbeat = sqliteTable("sync_heartbeat", {
+  id: integer("id").primaryKey(),
+  state: text("state").notNull(),
+  stateSince: integer("state_since").notNull(),
+  beatAt: integer("beat_at").notNull(),
+  heartbeatEveryMs: integer("heartbeat_every_ms").notNull(),
+  staleAfterMs: integer("stale_after_ms").notNull(),
+  freshWithinMs: integer("fresh_within_ms").notNull(),
+  lastPollAt: integer("last_poll_at"),
+  dataAsOf: integer("data_as_of"),
+  lagMs: integer("lag_ms"),
+  lastBatchAt: integer("last_batch_at"),
+  rowsApplied: integer("rows_applied").notNull(),
+  polls: integer("polls").notNull(),
+  loadTable: text("load_table"),
+  loadRows: integer("load_rows"),
+  lastError: text("last_error"),
+  sourceRole: text("source_role"),
+  sourceReceiving: integer("source_receiving"),
+  replicationLagMs: integer("replication_lag_ms"),
+  sourceNextXid: integer("source_next_xid"),
+  sourceDeletedSeq: integer("source_deleted_seq"),
+});
+
 export type Account = typeof accounts.$inferSelect;
 export type Repository = typeof repositories.$inferSelect;
 export type Token = typeof personalAccessTokens.$inferSelect;

@@ -7,6 +7,7 @@ export type ErrorCode =
   | "forbidden"           // 403: a valid token whose scopes do not allow the request
   | "not_found"           // 404: does not exist, or the caller may not know that it exists
   | "method_not_allowed"  // 405
+  | "gone"                // 410: existed, and is no more (an expired artifact's archive)
   | "invalid"             // 422: a parameter is malformed or out of range
   | "too_large"           // 414/431: request line or headers over the limits
   | "rate_limited"        // 403: the client's hourly budget is spent (GitHub's primary rate limit)
@@ -26,6 +27,7 @@ const statusOf: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
+  gone: 410,
   invalid: 422,
   too_large: 414,
   rate_limited: 403,

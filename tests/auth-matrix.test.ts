@@ -79,10 +79,12 @@ const cells: Cell[] = [
   ...relations.map(([who, repoState, repo, expected]): Cell => ({ tokenState: who, repoState, authorization: `token ${tokenOf[who]}`, repo, expected })),
 ];
 
-interface Ids { run: number; job: number; workflow: number; artifactRun: number }
+interface Ids { run: number; job: number; workflow: number; artifactRun: number; artifact: number }
+
+interface Route { method: string; path: string }
 
 let handle: (r: Request) => Promise<Response>;
-let routes: string[];
+let routes: Route[];
 const idsOf = new Map<string, Ids>();
 let sql: Database;
 
@@ -94,13 +96,14 @@ beforeAll(async () => {
     peer: () => "192.0.2.44",
   });
   handle = served.handle;
-  routes = served.app.routes.map((r) => r.path).filter((p) => p.includes(":owner"));
+  routes = served.app.routes.filter((r) => r.path.includes(":owner")).map(({ method, path }) => ({ method, path }));
   for (const [, repo] of [...everyRepoState, ["", "frank/dotfiles"]]) {
     if (repo === missing) continue;
     const [owner, name] = repo!.split("/");
     const row = sql.query<Ids, [string, string]>(`
       SELECT w.id AS run, (SELECT min(j.id) FROM workflow_jobs j WHERE j.run_id = w.id) AS job, w.workflow_id AS workflow,
-        coalesce((SELECT max(x.run_id) FROM workflow_artifacts x JOIN workflow_runs v ON v.id = x.run_id WHERE v.repo_id = r.id), w.id) AS artifactRun
+        coalesce((SELECT max(x.run_id) FROM workflow_artifacts x JOIN workflow_runs v ON v.id = x.run_id WHERE v.repo_id = r.id), w.id) AS artifactRun,
+        coalesce((SELECT max(x.id) FROM workflow_artifacts x JOIN workflow_runs v ON v.id = x.run_id WHERE v.repo_id = r.id), 0) AS artifact
       FROM workflow_runs w JOIN repositories r ON r.id = w.repo_id JOIN accounts a ON a.id = r.owner_id
       WHERE a.login = ? AND r.name = ? AND EXISTS (SELECT 1 FROM workflow_jobs j WHERE j.run_id = w.id)
       ORDER BY w.id LIMIT 1`).get(owner!, name!);
@@ -115,14 +118,19 @@ function pathFor(route: string, repo: string, ids: Ids): string {
   return route.replace(":owner", owner!).replace(":repo", name!)
     .replace(":run_id", String(route.endsWith("/artifacts") ? ids.artifactRun : ids.run))
     .replace(":check_run_id", String(ids.run)).replace(":job_id", String(ids.job))
-    .replace(":workflow_id", String(ids.workflow)).replace(":attempt_number", "1");
+    .replace(":workflow_id", String(ids.workflow)).replace(":attempt_number", "1")
+    .replace(":artifact_id", String(ids.artifact)).replace(":archive_format", "zip");
 }
 
-/** Routes for what the service does not hold (logs, annotations): GitHub's 404 after the auth chain. */
-const notHeld = (route: string) => route.endsWith("/logs") || route.endsWith("/annotations");
+/** Routes for what the service does not hold (logs, annotations, archives): GitHub's 404 after the auth chain. */
+const notHeld = (route: Route) => route.method === "GET" && (route.path.endsWith("/logs") || route.path.endsWith("/annotations"));
+/** An artifact's archive: 410 once it has expired, else the 404 of an archive not held here. */
+const archive = (route: Route) => route.path.endsWith("/:archive_format");
+/** What the read-only surface refuses (re-run, cancel, delete, …): 405 after the auth chain. */
+const writes = (route: Route) => route.method !== "GET";
 
-function get(path: string, authorization: string | null): Promise<Response> {
-  return handle(new Request(`http://localhost${path}`, { headers: authorization === null ? {} : { authorization } }));
+function send(route: Route, path: string, authorization: string | null): Promise<Response> {
+  return handle(new Request(`http://localhost${path}`, { method: route.method, headers: authorization === null ? {} : { authorization } }));
 }
 
 const perRequest = new Set(["x-request-id", "date", "x-ratelimit-remaining", "x-ratelimit-used"]);
@@ -134,10 +142,15 @@ describe("auth matrix", () => {
       // A hidden repository is asked with its own ids; the missing one with the same ids.
       const ids = idsOf.get(cell.repo) ?? idsOf.get("alice/hello-world")!;
       for (const route of routes) {
-        const path = pathFor(route, cell.repo, ids);
-        const res = await get(path, cell.authorization);
-        const want = cell.expected === 200 && notHeld(route) ? 404 : cell.expected;
-        expect(res.status, path).toBe(want);
+        const path = pathFor(route.path, cell.repo, ids);
+        const res = await send(route, path, cell.authorization);
+        // A repository without artifacts has none to show: its artifact routes are a 404 (of id 0).
+        const served = cell.expected === 200 && !(route.path.includes(":artifact_id") && ids.artifact === 0 && !writes(route));
+        const want = !served && cell.expected === 200 ? 404
+          : served && notHeld(route) ? 404 : served && writes(route) ? 405
+          : served && archive(route) ? (res.status === 410 ? 410 : 404) : cell.expected;
+        expect(res.status, `${route.method} ${path}`).toBe(want);
+        if (want === 405) expect(res.headers.get("allow"), path).toBe("GET, HEAD");
         expect(res.headers.get("x-request-id"), path).toBeTruthy();
         const text = await res.text();
         if (want !== 200) {
@@ -149,7 +162,7 @@ describe("auth matrix", () => {
         if (want === 403) expect(res.headers.get("x-accepted-oauth-scopes"), path).toBe("repo:read, repo:write, repo");
 
         if (want === 404 && cell.repo !== missing && cell.expected === 404) {
-          const twin = await get(pathFor(route, missing, ids), cell.authorization);
+          const twin = await send(route, pathFor(route.path, missing, ids), cell.authorization);
           expect(twin.status, path).toBe(404);
           expect(text, path).toBe(await twin.text());
           expect(stableHeaders(res), path).toEqual(stableHeaders(twin));
@@ -160,10 +173,19 @@ describe("auth matrix", () => {
     });
   }
 
-  test("the table covers every route of both surfaces", () => {
-    const surfaces = new Set(routes.map((r) => (r.startsWith("/api/v1/") ? "v1" : r.startsWith("/api/v3/") ? "v3" : "root")));
-    expect([...surfaces].sort()).toEqual(["root", "v1", "v3"]);
-    expect(routes.length).toBeGreaterThanOrEqual(3 + 2 * 10);
+  test("the table is the app's own route table: the forge's three routes, and the same GitHub routes at /api/v3 and at the root", () => {
+    // Built from the router's routes, so no route that names a repository can be left out.
+    const key = (r: Route) => `${r.method} ${r.path}`;
+    const v1 = routes.filter((r) => r.path.startsWith("/api/v1/")).map(key).sort();
+    expect(v1).toEqual([
+      "GET /api/v1/repos/:owner/:repo/actions/runs", "GET /api/v1/repos/:owner/:repo/actions/runs/:run_id", "GET /api/v1/repos/:owner/:repo/actions/runs/:run_id/jobs",
+    ]);
+    const v3 = routes.filter((r) => r.path.startsWith("/api/v3/")).map((r) => key({ ...r, path: r.path.slice("/api/v3".length) })).sort();
+    const root = routes.filter((r) => r.path.startsWith("/repos/")).map(key).sort();
+    expect(v3).toEqual(root);
+    for (const route of ["GET /repos/:owner/:repo", "GET /repos/:owner/:repo/actions/runs", "GET /repos/:owner/:repo/actions/artifacts", "POST /repos/:owner/:repo/actions/runs/:run_id/rerun"]) {
+      expect(root).toContain(route);
+    }
     expect(cells.length).toBeGreaterThan(90);
   });
 });

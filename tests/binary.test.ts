@@ -1,20 +1,24 @@
 // The compiled executable itself, started as a process and queried over HTTP: it carries
 // its demo database and docs, refuses bad flags in one line, and stops gracefully.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { chmodSync, copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, copyFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { compiledExecutable, startServer } from "./support/binary.ts";
 import type { RunningServer } from "./support/binary.ts";
 import { seededDatabase } from "./support/db.ts";
+import { removeTempDir, tempDir } from "./support/temp.ts";
+import { buildsTheExecutable } from "./support/timeouts.ts";
 
 let exe: string;
+let cwd: string;
 beforeAll(async () => {
   exe = await compiledExecutable();
-});
+  cwd = tempDir("cwd");
+}, buildsTheExecutable);
+afterAll(() => removeTempDir(cwd));
 
 function run(args: string[], env: Record<string, string> = {}) {
-  const proc = Bun.spawnSync([exe, ...args], { env: { PATH: process.env.PATH ?? "", ...env }, stdout: "pipe", stderr: "pipe", cwd: tmpdir() });
+  const proc = Bun.spawnSync([exe, ...args], { env: { PATH: process.env.PATH ?? "", ...env }, stdout: "pipe", stderr: "pipe", cwd });
   return { code: proc.exitCode, stdout: proc.stdout.toString(), stderr: proc.stderr.toString() };
 }
 
@@ -48,7 +52,7 @@ describe("command line", () => {
   });
 
   test("an unreadable or foreign database file → one line, non-zero exit", () => {
-    const dir = mkdtempSync(join(tmpdir(), "actions-runs-bad-"));
+    const dir = tempDir("bad");
     const junk = join(dir, "junk.sqlite");
     writeFileSync(junk, "this is not a database");
     for (const file of [join(dir, "missing.sqlite"), junk]) {
@@ -57,6 +61,7 @@ describe("command line", () => {
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
       expect(r.stderr).toContain(file);
     }
+    removeTempDir(dir);
   });
 });
 
@@ -64,13 +69,13 @@ describe("serving the embedded demo database", () => {
   let server: RunningServer;
   beforeAll(async () => {
     server = await startServer([]);
-  });
+  }, buildsTheExecutable);
   afterAll(async () => {
     await server.stop();
   });
 
-  test("starts from an empty folder and prints the demo tokens", () => {
-    expect(server.output()).toContain("demo_alice_repo");
+  test("starts from an empty folder and prints the demo tokens", async () => {
+    await server.waitForOutput("demo_alice_repo");
   });
 
   test("health, runs with a demo token, 401 without", async () => {
@@ -116,7 +121,7 @@ describe("limits on a real socket", () => {
 
 describe("serving a file", () => {
   test("--db FILE is served read-only: a read-only file works and is never changed", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "actions-runs-ro-"));
+    const dir = tempDir("ro");
     const file = join(dir, "runs.sqlite");
     copyFileSync(await seededDatabase(), file);
     chmodSync(file, 0o444);
@@ -130,6 +135,7 @@ describe("serving a file", () => {
       await server.stop();
     }
     expect(Buffer.compare(Buffer.from(before), Buffer.from(await Bun.file(file).bytes()))).toBe(0);
+    removeTempDir(dir);
   });
 
   test("SIGTERM: every answer already started completes whole; the rest are refused; exit 0", async () => {
@@ -137,10 +143,13 @@ describe("serving a file", () => {
     const headers = { authorization: "token demo_alice_repo" };
     const requests = Array.from({ length: 64 }, (_, i) =>
       fetch(`${server.url}/api/v3/repos/alice/hello-world/actions/runs?per_page=100&page=${(i % 2) + 1}`, { headers }));
-    await Bun.sleep(5);
+    // Settled as they end: a refused request is an outcome here, never an unhandled rejection.
+    const outcomes = Promise.allSettled(requests);
+    // Stopped once the first answer has begun (not after a guessed delay), with the others in flight.
+    await Promise.any(requests);
     const code = await server.stop("SIGTERM");
     let answered = 0;
-    for (const settled of await Promise.allSettled(requests)) {
+    for (const settled of await outcomes) {
       if (settled.status === "rejected") {
         // Never reached the server before it stopped listening (or was queued on a closing keep-alive connection).
         expect(String(settled.reason)).toMatch(/ECONNRESET|ECONNREFUSED|ConnectionRefused|closed/i);

@@ -33,7 +33,7 @@ describe("methods and paths", () => {
     expect(await res.text()).toBe("");
   });
 
-  for (const path of ["/", "/nope", "/api/v1", "/api/v1/repos/alice", "/api/v1/repos/alice/hello-world/actions/runs/1/jobs/2/steps"]) {
+  for (const path of ["/nope", "/api/v3/nope", "/api/v1", "/api/v1/repos/alice", "/api/v1/repos/alice/hello-world/actions/runs/1/jobs/2/steps"]) {
     test(`unknown path ${path} → JSON 404`, async () => {
       await expectJsonError(await req(path, { token }), 404);
     });
@@ -41,29 +41,53 @@ describe("methods and paths", () => {
 });
 
 describe("hostile input", () => {
-  const cases = [
-    "/api/v1/repos/alice/hello-world/actions/runs?head_ref=" + encodeURIComponent("日本語/ブランチ"),
-    "/api/v1/repos/alice/hello-world/actions/runs?head_ref=%00%ff%fe",
-    "/api/v1/repos/alice/hello-world/actions/runs?actor=%",
-    "/api/v1/repos/alice/hello-world/actions/runs?event=" + "x".repeat(20_000),
-    "/api/v1/repos/alice/hello-world/actions/runs?" + Array.from({ length: 500 }, (_, i) => `k${i}=v`).join("&"),
-    "/api/v1/repos/alice/hello-world/actions/runs?per_page=1&per_page=2",
-    "/api/v1/repos/alice/hello-world/actions/runs?status[]=queued",
-    "/api/v1/repos/%2e%2e/%2e%2e/actions/runs",
-    "/api/v1/repos/alice%2fhello-world/x/actions/runs",
-    "/api/v1/repos/alice/hello-world%00/actions/runs",
-    "/api/v1/repos/" + "a".repeat(5000) + "/b/actions/runs",
-    "/api/v1/repos/alice/hello-world/actions/runs?page=1e400",
-    "/api/v1/repos/alice/hello-world/actions/runs?per_page=0x10",
-    "/api/v1/repos/alice/hello-world/actions/runs/1/jobs?page=NaN",
-    "/api/v1/repos/alice/hello-world/actions/runs?created=%3E%3D2026",
+  const runs = "/api/v1/repos/alice/hello-world/actions/runs";
+  const notFound = { message: "Not Found", documentation_url: "https://docs.github.com/rest" };
+  const invalid = (resource: string, field: string, message: string) => ({
+    message: "Validation Failed", documentation_url: "https://docs.github.com/rest/actions/workflow-runs",
+    errors: [{ resource, field, code: "invalid", message }],
+  });
+  /** What each answers: an empty listing, the same answer as a plain request, or an error body. */
+  type Expected = { status: 200; empty: true } | { status: 200; sameAs: string } | { status: 404 | 422; body: unknown };
+  const cases: [string, Expected][] = [
+    // Values no run has: an empty page, never a match by accident (% is no wildcard).
+    [`${runs}?head_ref=${encodeURIComponent("日本語/ブランチ")}`, { status: 200, empty: true }],
+    [`${runs}?head_ref=%00%ff%fe`, { status: 200, empty: true }],
+    [`${runs}?actor=%`, { status: 200, empty: true }],
+    [`${runs}?event=${"x".repeat(20_000)}`, { status: 200, empty: true }],
+    // Parameters the contract does not have are ignored; a repeated one counts once (the last).
+    [`${runs}?${Array.from({ length: 500 }, (_, i) => `k${i}=v`).join("&")}`, { status: 200, sameAs: runs }],
+    [`${runs}?status[]=queued`, { status: 200, sameAs: runs }],
+    [`${runs}?created=%3E%3D2026`, { status: 200, sameAs: runs }],
+    [`${runs}?per_page=1&per_page=2`, { status: 200, sameAs: `${runs}?per_page=2` }],
+    // Integers are read as JavaScript's Number() reads them (docs/stack notes: 0x10 is 16).
+    [`${runs}?per_page=0x10`, { status: 200, sameAs: `${runs}?per_page=16` }],
+    // Paths that name no repository: the 404 of a missing one.
+    ["/api/v1/repos/%2e%2e/%2e%2e/actions/runs", { status: 404, body: notFound }],
+    ["/api/v1/repos/alice%2fhello-world/x/actions/runs", { status: 404, body: notFound }],
+    ["/api/v1/repos/alice/hello-world%00/actions/runs", { status: 404, body: notFound }],
+    [`/api/v1/repos/${"a".repeat(5000)}/b/actions/runs`, { status: 404, body: notFound }],
+    // Numbers that are not integers a page can have.
+    [`${runs}?page=1e400`, { status: 422, body: invalid("WorkflowRun", "page", "page must be an integer") }],
+    [`${runs}/1/jobs?page=NaN`, { status: 422, body: invalid("WorkflowJob", "page", "page must be an integer") }],
   ];
-  for (const path of cases) {
-    test(`no 5xx: ${path.slice(0, 90)}`, async () => {
+  for (const [path, expected] of cases) {
+    test(`${expected.status}: ${path.slice(0, 90)}`, async () => {
       const res = await req(path, { token });
-      expect(res.status).toBeLessThan(500);
-      const text = await res.text();
-      expect(() => JSON.parse(text)).not.toThrow();
+      expect(res.status).toBe(expected.status);
+      expect(res.headers.get("content-type")).toContain("application/json");
+      const body = await res.json();
+      if ("empty" in expected) {
+        expect(body).toEqual([]);
+        expect(res.headers.get("x-total-count")).toBe("0");
+      } else if ("sameAs" in expected) {
+        const plain = await req(expected.sameAs, { token });
+        expect((body as unknown[]).length).toBeGreaterThan(0);
+        expect(body).toEqual(await plain.json());
+        expect(res.headers.get("x-total-count")).toBe(plain.headers.get("x-total-count"));
+      } else {
+        expect(body).toEqual(expected.body);
+      }
     });
   }
 });

@@ -9,6 +9,7 @@ import fc from "fast-check";
 import { demoTokens } from "../src/seed/fixtures.ts";
 import { testApp } from "./support/app.ts";
 import { oracle } from "./support/db.ts";
+import { walksEveryRoute } from "./support/timeouts.ts";
 
 type Handle = (request: Request) => Promise<Response>;
 
@@ -219,7 +220,7 @@ async function check(r: Parameters<typeof build>[0] & { token: string }): Promis
 describe("generated requests", () => {
   test("every route: no 5xx, JSON errors with a message, no data the token may not read", async () => {
     await fc.assert(fc.asyncProperty(generatedRequest, check), { numRuns: 4000 });
-  }, 60_000);
+  }, walksEveryRoute);
 
   test("frank's token, aimed at alice/secret-project on every route, never returns its runs", async () => {
     const secret = sql.query<{ id: number }, []>(
@@ -243,5 +244,5 @@ describe("generated requests", () => {
       expect(res.status, `${path}?${q}`).not.toBe(200);
       for (const id of secret) expect(text).not.toContain(`"id":${id},`);
     }), { numRuns: 600 });
-  }, 30_000);
+  }, walksEveryRoute);
 });

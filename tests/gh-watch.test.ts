@@ -2,14 +2,14 @@
 // file (WAL) that this test writes through its own connection, as the sync would.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startServer } from "./support/binary.ts";
 import type { RunningServer } from "./support/binary.ts";
 import { seededCopy } from "./support/db.ts";
 import { gh, ghBinary, spawnGh } from "./support/gh.ts";
 import type { GhTarget } from "./support/gh.ts";
+import { tempDir } from "./support/temp.ts";
+import { buildsTheExecutable } from "./support/timeouts.ts";
 
 let server: RunningServer | undefined;
 let writer: Database;
@@ -21,9 +21,9 @@ beforeAll(async () => {
   writer = new Database(copy);
   writer.run("PRAGMA busy_timeout = 5000");
   expect(writer.query<{ journal_mode: string }, []>("PRAGMA journal_mode").get()!.journal_mode).toBe("wal");
-  target.unixSocket = join(mkdtempSync(join(tmpdir(), "actions-runs-sock-")), "api.sock");
+  target.unixSocket = join(tempDir("sock"), "api.sock");
   server = await startServer(["--db", copy, "--unix-socket", target.unixSocket]);
-});
+}, buildsTheExecutable);
 
 afterAll(async () => {
   await server?.stop();

@@ -2,16 +2,18 @@
 // what gh prints and how it exits, checked against raw SQL over the same database file.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Database } from "bun:sqlite";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startServer } from "./support/binary.ts";
 import type { RunningServer } from "./support/binary.ts";
-import { oracle, seededDatabase } from "./support/db.ts";
+import { seededDatabase } from "./support/db.ts";
 import { gh, ghBinary, runListRows } from "./support/gh.ts";
 import type { GhTarget } from "./support/gh.ts";
+import { repoOracle } from "./support/repo-oracle.ts";
+import type { RepoOracle } from "./support/repo-oracle.ts";
+import { tempDir } from "./support/temp.ts";
 import { localhostCertificate } from "./support/tls.ts";
 import { requireTool } from "./support/tools.ts";
+import { buildsTheExecutable } from "./support/timeouts.ts";
 
 const openssl = ghBinary ? requireTool("openssl", ["openssl"]) : null;
 const ready = ghBinary !== null && openssl !== null;
@@ -22,11 +24,13 @@ const overSocket: GhTarget = { host: "forge.test" };
 const overTls: GhTarget = { host: "" };
 let sql: Database;
 let helloId: number;
+let runIds: RepoOracle["runIds"];
+let stepNames: RepoOracle["stepNames"];
 
 beforeAll(async () => {
   if (!ready) return;
   const db = await seededDatabase();
-  overSocket.unixSocket = join(mkdtempSync(join(tmpdir(), "actions-runs-sock-")), "api.sock");
+  overSocket.unixSocket = join(tempDir("sock"), "api.sock");
   const cert = await localhostCertificate(openssl!);
   [socketServer, tlsServer] = await Promise.all([
     startServer(["--db", db, "--unix-socket", overSocket.unixSocket]),
@@ -34,22 +38,13 @@ beforeAll(async () => {
   ]);
   overTls.host = `localhost:${new URL(tlsServer.url!).port}`;
   overTls.certFile = cert.certFile;
-  sql = await oracle();
-  helloId = sql.query<{ id: number }, []>(
-    "SELECT r.id FROM repositories r JOIN accounts a ON a.id = r.owner_id WHERE a.login = 'alice' AND r.name = 'hello-world'",
-  ).get()!.id;
-});
+  ({ sql, repoId: helloId, runIds, stepNames } = await repoOracle());
+}, buildsTheExecutable);
 
 afterAll(async () => {
   await Promise.all([socketServer?.stop(), tlsServer?.stop()]);
 });
 
-/** hello-world's run ids matching a condition, newest first (the API's order). */
-function runIds(where = "1", ...params: (string | number)[]): number[] {
-  return sql.query<{ id: number }, (string | number)[]>(
-    `SELECT id FROM workflow_runs WHERE repo_id = ? AND (${where}) ORDER BY created_at DESC, id DESC`,
-  ).all(helloId, ...params).map((r) => r.id);
-}
 
 interface RunRow { id: number; status: string; conclusion: string | null; head_ref: string; event: string; display_title: string; workflow: string; run_attempt: number }
 
@@ -67,9 +62,6 @@ interface JobRow { id: number; job_name: string; conclusion: string | null; stat
 const jobsOf = (runId: number, attempt: number) => sql.query<JobRow, [number, number]>(
   "SELECT * FROM workflow_jobs WHERE run_id = ? AND run_attempt = ? ORDER BY job_index",
 ).all(runId, attempt);
-const stepNames = (jobId: number) => sql.query<{ name: string }, [number]>(
-  "SELECT name FROM workflow_steps WHERE job_id = ? ORDER BY number",
-).all(jobId).map((s) => s.name);
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const githubStatus = (status: string) => (status === "running" ? "in_progress" : status);

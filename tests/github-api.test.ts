@@ -2,28 +2,21 @@
 // what is not held, conditional requests, and both mount points, checked against raw SQL.
 import { beforeAll, describe, expect, test } from "bun:test";
 import type { Database } from "bun:sqlite";
-import { oracle } from "./support/db.ts";
+import { repoOracle } from "./support/repo-oracle.ts";
+import type { RepoOracle } from "./support/repo-oracle.ts";
 import { testApp } from "./support/app.ts";
 
 let req: Awaited<ReturnType<typeof testApp>>["req"];
 let sql: Database;
 let helloId: number;
+let runIds: RepoOracle["runIds"];
 const token = "demo_alice_repo";
 const base = "/api/v3/repos/alice/hello-world/actions";
 
 beforeAll(async () => {
   ({ req } = await testApp());
-  sql = await oracle();
-  helloId = sql.query<{ id: number }, []>(
-    "SELECT r.id FROM repositories r JOIN accounts a ON a.id = r.owner_id WHERE a.login = 'alice' AND r.name = 'hello-world'",
-  ).get()!.id;
+  ({ sql, repoId: helloId, runIds } = await repoOracle());
 });
-
-function runIds(where = "1", ...params: (string | number)[]): number[] {
-  return sql.query<{ id: number }, (string | number)[]>(
-    `SELECT id FROM workflow_runs WHERE repo_id = ? AND (${where}) ORDER BY created_at DESC, id DESC`,
-  ).all(helloId, ...params).map((r) => r.id);
-}
 
 interface RunsBody { total_count: number; workflow_runs: { id: number; status: string; conclusion: string | null; jobs_url: string; [k: string]: unknown }[] }
 
@@ -156,6 +149,32 @@ describe("attempts and jobs", () => {
   });
 });
 
+describe("a bad page size names what the route lists", () => {
+  // Elysia's validation (not an integer) and the page check (out of range) must agree.
+  test("per_page=abc and per_page=0: one 422 body, naming WorkflowRun, WorkflowJob, Workflow or Artifact", async () => {
+    const { id: run, workflow_id: workflow } = sql.query<{ id: number; workflow_id: number }, [number]>(
+      "SELECT id, workflow_id FROM workflow_runs WHERE repo_id = ? AND id IN (SELECT run_id FROM workflow_artifacts) LIMIT 1",
+    ).get(helloId)!;
+    const v1 = "/api/v1/repos/alice/hello-world/actions";
+    const listings: [string, string][] = [
+      [`${base}/runs`, "WorkflowRun"], [`${base}/workflows/${workflow}/runs`, "WorkflowRun"], [`/repos/alice/hello-world/actions/runs`, "WorkflowRun"],
+      [`${base}/runs/${run}/jobs`, "WorkflowJob"], [`${base}/runs/${run}/attempts/1/jobs`, "WorkflowJob"],
+      [`${base}/workflows`, "Workflow"], [`${base}/runs/${run}/artifacts`, "Artifact"],
+      [`${v1}/runs`, "WorkflowRun"], [`${v1}/runs/${run}/jobs`, "WorkflowJob"],
+    ];
+    for (const [path, resource] of listings) {
+      for (const [value, message] of [["abc", "per_page must be an integer"], ["0", "per_page must be an integer from 1 to 100"]]) {
+        const res = await req(`${path}?per_page=${value}`, { token });
+        expect(res.status, path).toBe(422);
+        expect(await res.json(), `${path}?per_page=${value}`).toEqual({
+          message: "Validation Failed", documentation_url: "https://docs.github.com/rest/actions/workflow-runs",
+          errors: [{ resource, field: "per_page", code: "invalid", message }],
+        });
+      }
+    }
+  });
+});
+
 describe("what the database does not hold", () => {
   const paths = (run: number, job: number) => [
     `${base}/runs/${run}/logs`, `${base}/runs/${run}/attempts/1/logs`, `${base}/jobs/${job}/logs`, `/api/v3/repos/alice/hello-world/check-runs/${job}/annotations`,
@@ -173,11 +192,12 @@ describe("what the database does not hold", () => {
     }
   });
 
-  test("gh's GraphQL request gets a JSON 404, never a 500", async () => {
+  test("a GraphQL request without a JSON body gets GitHub's 400, never a 500", async () => {
     for (const path of ["/api/graphql", "/graphql"]) {
       const res = await req(path, { token, method: "POST", headers: { "content-type": "application/json" } });
-      expect(res.status).toBe(404);
+      expect(res.status).toBe(400);
       expect(res.headers.get("content-type")).toContain("application/json");
+      expect((await res.json() as { message: string }).message).toBe("Problems parsing JSON");
     }
   });
 });

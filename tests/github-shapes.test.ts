@@ -3,60 +3,11 @@
 // types, nullability and formats, over runs in every state the seeded data holds.
 import { beforeAll, describe, expect, test } from "bun:test";
 import type { Database } from "bun:sqlite";
-import Ajv from "ajv";
 import type { ValidateFunction } from "ajv";
-import addFormats from "ajv-formats";
 import { oracle } from "./support/db.ts";
 import { testApp } from "./support/app.ts";
-
-const specRoot = "https://github-openapi.invalid/api.github.com";
-
-interface Operation { path: string; schema: unknown }
-
-/**
- * `nullable: true` with an `enum` that lacks null (job.conclusion, for one): GitHub sends null
- * there for a job still running, and OpenAPI 3.0 meant nullable to allow it; Ajv reads the enum
- * strictly, so null joins the enum.
- */
-function allowNullInNullableEnums(node: unknown): void {
-  if (Array.isArray(node)) return node.forEach(allowNullInNullableEnums);
-  if (node === null || typeof node !== "object") return;
-  const schema = node as Record<string, unknown>;
-  if (schema.nullable === true && Array.isArray(schema.enum) && !schema.enum.includes(null)) schema.enum.push(null);
-  Object.values(schema).forEach(allowNullInNullableEnums);
-}
-
-async function githubDescription() {
-  const file = Bun.resolveSync("@octokit/openapi/generated/api.github.com.json", import.meta.dir);
-  const spec = (await Bun.file(file).json()) as {
-    paths: Record<string, Record<string, { operationId?: string; responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>;
-    components: { schemas: Record<string, unknown> };
-  };
-  allowNullInNullableEnums(spec.components.schemas);
-  const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
-  addFormats(ajv);
-  ajv.addSchema({ $id: specRoot, components: { schemas: spec.components.schemas } });
-  // Operation schemas point into the document with "#/components/…": make that absolute.
-  const absolute = (schema: unknown) =>
-    JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', `"${specRoot}#/components/`)) as object;
-  const operations = new Map<string, Operation>();
-  for (const [path, methods] of Object.entries(spec.paths)) {
-    for (const op of Object.values(methods)) {
-      const schema = op.operationId && op.responses?.["200"]?.content?.["application/json"]?.schema;
-      if (schema) operations.set(op.operationId!, { path, schema });
-    }
-  }
-  return {
-    operation(operationId: string): ValidateFunction {
-      const op = operations.get(operationId);
-      if (!op) throw new Error(`no operation ${operationId} in GitHub's description`);
-      return ajv.compile(absolute(op.schema));
-    },
-    component(name: string): ValidateFunction {
-      return ajv.compile({ $ref: `${specRoot}#/components/schemas/${name}` });
-    },
-  };
-}
+import { expectValid, githubDescription } from "./support/openapi.ts";
+import { walksEveryRoute } from "./support/timeouts.ts";
 
 let req: Awaited<ReturnType<typeof testApp>>["req"];
 let sql: Database;
@@ -71,11 +22,6 @@ async function body(path: string, token = "demo_alice_repo"): Promise<unknown> {
   const res = await req(path, { token });
   expect(res.status).toBe(200);
   return res.json();
-}
-
-function expectValid(validate: ValidateFunction, value: unknown, what: string) {
-  const ok = validate(value);
-  if (!ok) throw new Error(`${what} does not match GitHub's schema:\n${JSON.stringify(validate.errors?.slice(0, 5), null, 2)}`);
 }
 
 const helloRuns = (where: string) => sql.query<{ id: number; run_attempt: number }, []>(
@@ -129,7 +75,7 @@ describe("GitHub's OpenAPI description", () => {
     expect([...kinds].some((k) => k.startsWith("false"))).toBe(true);
     expect([...kinds].some((k) => k.endsWith("false"))).toBe(true);
     expect([...kinds]).toContain("true/true/true");
-  });
+  }, walksEveryRoute);
 
   test("actions/list-workflow-runs (one workflow, by id and by file name)", async () => {
     const validate = description.operation("actions/list-workflow-runs");

@@ -115,6 +115,6 @@ describe("layers", () => {
     expect(importsOf("src/runtime/bun/database.ts")).toContain("bun:sqlite");
     expect(graph.get("src/cli.ts")).toContain("src/commands/serve.ts");
     expect(graph.get("src/main-deno.ts")).toContain("src/runtime/deno/index.ts");
-    expect(importsOf("src/sync/deno/sqlite-copy.ts")).toContain("node:sqlite");
+    expect(importsOf("src/sync/deno/sqlite.ts")).toContain("node:sqlite");
   });
 });

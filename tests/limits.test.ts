@@ -4,6 +4,7 @@
 import { describe, expect, test } from "bun:test";
 import { serveConfig } from "../src/config/index.ts";
 import { Answers } from "../src/http/answers.ts";
+import { corsPolicy } from "../src/http/cors.ts";
 import { portableCodec } from "../src/http/encoding.ts";
 import { Pipeline } from "../src/http/pipeline.ts";
 import { addressKey } from "../src/limits/client-key.ts";
@@ -201,7 +202,7 @@ describe("a slow handler: the concurrency cap and the deadline", () => {
     const { store } = await testApp();
     const metrics = new HttpMetrics();
     const pipeline = new Pipeline({
-      store, now: Date.now, answers: new Answers(portableCodec, 0), metrics, logger: null, limits: { ...defaultLimits, ...limits },
+      store, now: Date.now, answers: new Answers(portableCodec, 0), cors: corsPolicy(null), metrics, logger: null, limits: { ...defaultLimits, ...limits },
     });
     const peer = { address: () => "192.0.2.1" };
     return { serve: (request: Request) => pipeline.serve(request, peer, handler), metrics };

@@ -249,7 +249,7 @@ describe("/metrics", () => {
     // The sync's own status() plugs in as it is.
     const status: SyncStatus = {
       state: "following", since: Date.now() - 60_000, lastBatchAt, dataAsOf: Date.now() - 250, lagMs: 250, fresh: true,
-      rowsApplied: 42, polls: 300, load: null, lastError: null,
+      rowsApplied: 42, polls: 300, load: null, lastError: null, lastPollAt: Date.now() - 100, source: null, position: null,
     };
     const syncStatus: () => SyncFacts | null = () => status;
     const { req } = await observedApp({ syncStatus });

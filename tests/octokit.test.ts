@@ -5,37 +5,28 @@ import type { Database } from "bun:sqlite";
 import { Octokit } from "@octokit/rest";
 import { startServer } from "./support/binary.ts";
 import type { RunningServer } from "./support/binary.ts";
-import { oracle, seededDatabase } from "./support/db.ts";
+import { seededDatabase } from "./support/db.ts";
+import { repoOracle } from "./support/repo-oracle.ts";
+import type { RepoOracle } from "./support/repo-oracle.ts";
+import { buildsTheExecutable } from "./support/timeouts.ts";
 
 let server: RunningServer;
 let sql: Database;
 let helloId: number;
+let runIds: RepoOracle["runIds"];
+let jobIds: RepoOracle["jobIds"];
+let stepNames: RepoOracle["stepNames"];
 const owner = "alice";
 const repo = "hello-world";
 
 beforeAll(async () => {
   server = await startServer(["--db", await seededDatabase()]);
-  sql = await oracle();
-  helloId = sql.query<{ id: number }, []>(
-    "SELECT r.id FROM repositories r JOIN accounts a ON a.id = r.owner_id WHERE a.login = 'alice' AND r.name = 'hello-world'",
-  ).get()!.id;
-});
+  ({ sql, repoId: helloId, runIds, jobIds, stepNames } = await repoOracle());
+}, buildsTheExecutable);
 
 afterAll(async () => {
   await server?.stop();
 });
-
-function runIds(where = "1", ...params: (string | number)[]): number[] {
-  return sql.query<{ id: number }, (string | number)[]>(
-    `SELECT id FROM workflow_runs WHERE repo_id = ? AND (${where}) ORDER BY created_at DESC, id DESC`,
-  ).all(helloId, ...params).map((r) => r.id);
-}
-
-function jobIds(runId: number, where = "1"): number[] {
-  return sql.query<{ id: number }, [number]>(
-    `SELECT id FROM workflow_jobs WHERE run_id = ? AND (${where}) ORDER BY run_attempt, job_index`,
-  ).all(runId).map((j) => j.id);
-}
 
 // Octokit logs every failed request; the failures here are the point of the test.
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
@@ -103,8 +94,7 @@ for (const [label, prefix] of [["/api/v3", "/api/v3"], ["the root", ""]] as cons
       const attempt = sql.query<{ run_attempt: number }, [number]>("SELECT run_attempt FROM workflow_runs WHERE id = ?").get(id)!.run_attempt;
       expect(latest.data.jobs.map((j) => j.id)).toEqual(jobIds(id, `run_attempt = ${attempt}`));
       for (const job of latest.data.jobs) {
-        const steps = sql.query<{ name: string }, [number]>("SELECT name FROM workflow_steps WHERE job_id = ? ORDER BY number").all(job.id);
-        expect(job.steps!.map((s) => s.name)).toEqual(steps.map((s) => s.name));
+        expect(job.steps!.map((s) => s.name)).toEqual(stepNames(job.id));
       }
       const all = await octokit.paginate(octokit.rest.actions.listJobsForWorkflowRun, { owner, repo, run_id: id, filter: "all", per_page: 2 });
       expect(all.map((j) => j.id)).toEqual(jobIds(id));
@@ -166,6 +156,41 @@ for (const [label, prefix] of [["/api/v3", "/api/v3"], ["the root", ""]] as cons
       });
       const anonymous = new Octokit({ baseUrl: base, log: quiet });
       await expect(anonymous.rest.actions.getWorkflowRun({ owner, repo, run_id: runIds()[0]! })).rejects.toMatchObject({ status: 401 });
+    });
+
+    test("what a client calls first: repos.get, users.getAuthenticated, rateLimit.get", async () => {
+      const { data: repository } = await octokit.rest.repos.get({ owner, repo });
+      expect(repository).toMatchObject({ id: helloId, full_name: `${owner}/${repo}`, private: false, permissions: { admin: true, pull: true } });
+      expect(repository.url).toBe(`${base}/repos/${owner}/${repo}`);
+      const hidden = new Octokit({ baseUrl: base, auth: "demo_frank_read", log: quiet });
+      await expect(hidden.rest.repos.get({ owner, repo: "secret-project" })).rejects.toMatchObject({ status: 404 });
+
+      const { data: me } = await octokit.rest.users.getAuthenticated();
+      expect(me.login).toBe("alice");
+      await expect(new Octokit({ baseUrl: base, auth: "demo_alice_revoked", log: quiet }).rest.users.getAuthenticated())
+        .rejects.toMatchObject({ status: 401 });
+
+      // Asking is free: the budget reported twice in a row is the same, and a real request spends one.
+      const budget = async () => (await octokit.rest.rateLimit.get()).data.rate;
+      const before = await budget();
+      expect(before.limit).toBe(5000);
+      expect((await budget()).used).toBe(before.used);
+      await octokit.rest.actions.getWorkflowRun({ owner, repo, run_id: runIds()[0]! });
+      expect((await budget()).used).toBe(before.used + 1);
+    });
+
+    test("paginate over listArtifactsForRepo: every artifact of the repository, newest run first, by name too", async () => {
+      const all = await octokit.paginate(octokit.rest.actions.listArtifactsForRepo, { owner, repo, per_page: 7 });
+      const expected = sql.query<{ id: number; name: string }, [number]>(`
+        SELECT a.id, a.name FROM workflow_artifacts a JOIN workflow_runs w ON w.id = a.run_id
+        WHERE w.repo_id = ? ORDER BY w.created_at DESC, w.id DESC, a.id DESC`).all(helloId);
+      expect(expected.length).toBeGreaterThan(7);
+      expect(all.map((a) => a.id)).toEqual(expected.map((a) => a.id));
+      const name = expected[0]!.name;
+      const named = await octokit.paginate(octokit.rest.actions.listArtifactsForRepo, { owner, repo, name, per_page: 5 });
+      expect(named.map((a) => a.id)).toEqual(expected.filter((a) => a.name === name).map((a) => a.id));
+      const { data: one } = await octokit.rest.actions.getArtifact({ owner, repo, artifact_id: expected[0]!.id });
+      expect(one.name).toBe(name);
     });
 
     test("a conditional request with the ETag it was given gets 304", async () => {

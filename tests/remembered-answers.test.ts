@@ -9,6 +9,7 @@ import { acceptsGzip } from "../src/http/encoding.ts";
 import { createLogger } from "../src/observability/logger.ts";
 import { testApp } from "./support/app.ts";
 import { oracle } from "./support/db.ts";
+import { walksEveryRoute } from "./support/timeouts.ts";
 
 type Handle = (request: Request) => Response | Promise<Response>;
 let remembering: Handle;
@@ -121,7 +122,7 @@ describe("remembered answers", () => {
     expect(remembered).toBeGreaterThan(200);
     const listing = await get(remembering, urls[4]!, { authorization: "token demo_alice_repo", "accept-encoding": "gzip" });
     expect(listing.headers.get("content-encoding")).toBe("gzip");
-  });
+  }, walksEveryRoute);
 
   test("a HEAD or another method is never answered from memory", async () => {
     const url = urls[0]!;

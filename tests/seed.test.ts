@@ -1,9 +1,7 @@
 // The seed generator: deterministic, complete (every status and conclusion), consistent with
 // the forge's CHECK constraints, and carrying the demo fixtures that other tests rely on.
-import { describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Database } from "bun:sqlite";
 import { latestVersion } from "../db/migrations/index.ts";
@@ -11,6 +9,7 @@ import { NOW } from "../src/seed/clock.ts";
 import { demoAccounts, demoRepositories, demoTokens, HELLO_WORLD_RUNS } from "../src/seed/fixtures.ts";
 import { generate, type ForgeTable, type Row, type SeedOptions, type SeedSummary } from "../src/seed/generate.ts";
 import { seedSqlite } from "../src/seed/sqlite.ts";
+import { removeTempDir, tempDir } from "./support/temp.ts";
 
 const options: SeedOptions = { repos: 40, runs: 2000, seed: 1 };
 
@@ -342,8 +341,10 @@ describe("sizes", () => {
 });
 
 describe("seedSqlite", () => {
+  let dir: string;
+  afterEach(() => removeTempDir(dir));
   test("writes the service schema with the rows, JSON arrays, 0/1 booleans and its provenance", async () => {
-    const path = join(mkdtempSync(join(tmpdir(), "seed-test-")), "seed.sqlite");
+    const path = join((dir = tempDir("seed")), "seed.sqlite");
     const opts = { repos: 3, runs: 150, seed: 5 };
     const summary = await seedSqlite(path, opts, { state: { demo_hash: "abc" } });
     const db = new Database(path, { readonly: true });
@@ -365,7 +366,7 @@ describe("seedSqlite", () => {
   });
 
   test("in rollback-journal mode the file can be deserialized (the embedded demo database)", async () => {
-    const path = join(mkdtempSync(join(tmpdir(), "seed-test-")), "demo.sqlite");
+    const path = join((dir = tempDir("seed")), "demo.sqlite");
     await seedSqlite(path, { repos: 1, runs: 10, seed: 1 }, { journalMode: "delete" });
     const db = Database.deserialize(await Bun.file(path).bytes(), { readonly: true });
     expect(db.query("SELECT count(*) AS n FROM workflow_runs WHERE repo_id = 1").get()).toEqual({ n: HELLO_WORLD_RUNS });

@@ -2,44 +2,39 @@
 // PostgreSQL into its SQLite file while it serves, and /readyz says how fresh the data is.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { SQL } from "bun";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { seedPostgres } from "../src/seed/postgres.ts";
 import { startServer } from "./support/binary.ts";
 import type { RunningServer } from "./support/binary.ts";
 import { postgresForTests, startTestPostgres } from "./support/postgres.ts";
 import type { TestDatabase, TestPostgres } from "./support/postgres.ts";
+import { removeTempDir, tempDir } from "./support/temp.ts";
+import { buildsTheExecutable, startsPostgres } from "./support/timeouts.ts";
+import { until } from "./support/tools.ts";
 
 const { binaries } = postgresForTests();
 let pg: TestPostgres;
 let db: TestDatabase;
 let server: RunningServer;
+let file: string;
+let dir: string | undefined;
 const auth = { authorization: "token demo_alice_repo" };
 const runs = "/api/v1/repos/alice/hello-world/actions/runs";
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(50);
-  }
-}
 
 beforeAll(async () => {
   if (!binaries) return;
   pg = await startTestPostgres(binaries);
   db = await pg.createDatabase("serve_sync");
   await seedPostgres(db.adminUrl, { repos: 5, runs: 200, seed: 3 });
-  const file = join(mkdtempSync(join(tmpdir(), "actions-runs-serve-sync-")), "runs.sqlite");
+  dir = tempDir("serve-sync");
+  file = join(dir, "runs.sqlite");
   server = await startServer(["--db", file, "--sync-from", db.readerUrl]);
-});
+}, startsPostgres + buildsTheExecutable);
 
 afterAll(async () => {
   await server?.stop();
   await pg?.destroy();
+  if (dir) removeTempDir(dir);
 });
 
 test.skipIf(!binaries)("serves the forge's data once loaded, and /readyz turns ready", async () => {
@@ -50,6 +45,41 @@ test.skipIf(!binaries)("serves the forge's data once loaded, and /readyz turns r
   const ready = (await (await fetch(`${server.url}/readyz`)).json()) as { ready: boolean; sync: string; lag_ms: number };
   expect(ready).toMatchObject({ ready: true, sync: "following" });
   expect(server.output()).not.toContain("reader-s3cret");
+});
+
+test.skipIf(!binaries)("a second server of the same file, without --sync-from, gives the same /readyz and sync metrics", async () => {
+  const reader = await startServer(["--db", file]);
+  try {
+    await until("both ready", async () => ((await fetch(`${reader.url}/readyz`)).status === 200 ? true : undefined));
+    const [a, b] = await Promise.all([server, reader].map(async (s) => {
+      const res = await fetch(`${s.url}/readyz`);
+      const { heartbeat_age_ms: age, ...body } = (await res.json()) as Record<string, unknown>;
+      expect(age as number).toBeGreaterThanOrEqual(0);
+      return { status: res.status, body };
+    }));
+    // The same heartbeat, read from the file by each: the same answer, but for its age at the moment of asking.
+    expect(b).toEqual(a!);
+    expect(a!.body).toMatchObject({ ready: true, sync: "following", reason: null, source: { role: "primary", replication_lag_ms: 0 } });
+    for (const s of [server, reader]) {
+      const metrics = await (await fetch(`${s.url}/metrics`)).text();
+      expect(metrics).toContain(`actions_runs_sync_state{state="following"} 1`);
+      expect(metrics).toMatch(/actions_runs_sync_heartbeat_age_seconds \d/);
+      expect(metrics).toContain(`actions_runs_sync_source_role{role="primary"} 1`);
+    }
+  } finally {
+    await reader.stop();
+  }
+});
+
+test.skipIf(!binaries)("a file nothing syncs (the demo) has no sync figures and is ready", async () => {
+  const demo = await startServer([]);
+  try {
+    const res = await fetch(`${demo.url}/readyz`);
+    expect({ status: res.status, body: await res.json() }).toEqual({ status: 200, body: { ready: true, sync: "none" } });
+    expect(await (await fetch(`${demo.url}/metrics`)).text()).not.toContain("actions_runs_sync_");
+  } finally {
+    await demo.stop();
+  }
 });
 
 test.skipIf(!binaries)("changes committed in PostgreSQL reach the answers, cached or not", async () => {
@@ -79,7 +109,7 @@ test.skipIf(!binaries)("with PostgreSQL gone it keeps serving, /readyz says stal
     const res = await fetch(`${server.url}/readyz`);
     return res.status === 503 ? ((await res.json()) as { ready: boolean; sync: string }) : undefined;
   });
-  expect(stale.ready).toBe(false);
+  expect(stale).toMatchObject({ ready: false, sync: "source_down", reason: "source_down" });
   expect((await fetch(`${server.url}${runs}`, { headers: auth })).status).toBe(200);
   const metrics = await (await fetch(`${server.url}/metrics`)).text();
   expect(metrics).toMatch(/sync/);

@@ -1,8 +1,9 @@
-// The sync's runtime-neutral parts: watermark arithmetic, PostgreSQL → SQLite values, the
-// progress kept in sync_state, one log line per state change, and what the seed sends to COPY.
+// The sync's runtime-neutral parts: watermark arithmetic, PostgreSQL → SQLite values (from the
+// driver's values and from binary COPY), the progress kept in sync_state, one log line per state change, and what the seed sends to COPY.
 import { describe, expect, test } from "bun:test";
 import { copyText } from "../src/seed/postgres.ts";
 import { AppliedRecently } from "../src/sync/applied.ts";
+import { BinaryCopyDecoder } from "../src/sync/copy-binary.ts";
 import { progressEntries, progressFromEntries } from "../src/sync/copy.ts";
 import type { SyncProgress } from "../src/sync/copy.ts";
 import { retryDelay } from "../src/sync/backoff.ts";
@@ -114,6 +115,97 @@ describe("PostgreSQL values to SQLite values", () => {
   });
 });
 
+/** A binary COPY stream as PostgreSQL writes it: header, rows of fields (null: -1), trailer. */
+function binaryCopy(rows: (Uint8Array | null)[][]): Uint8Array {
+  const parts: number[] = [...Buffer.from("PGCOPY\n\xff\r\n\0", "latin1"), 0, 0, 0, 0, 0, 0, 0, 0];
+  const int32 = (n: number) => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
+  for (const row of rows) {
+    parts.push((row.length >> 8) & 255, row.length & 255);
+    for (const field of row) parts.push(...(field === null ? int32(-1) : [...int32(field.length), ...field]));
+  }
+  parts.push(255, 255);
+  return new Uint8Array(parts);
+}
+const int8 = (n: bigint) => {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigInt64(0, n);
+  return b;
+};
+const int4 = (n: number) => {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setInt32(0, n);
+  return b;
+};
+/** A timestamptz: µs since 2000-01-01 UTC. */
+const stamp = (iso: string, extraUs = 0n) => int8((BigInt(Date.parse(iso)) - 946_684_800_000n) * 1000n + extraUs);
+const utf8 = (s: string) => new TextEncoder().encode(s);
+/** A one-dimensional text[] (element type 25); null elements as -1. */
+const textArray = (elements: (string | null)[]) => {
+  if (elements.length === 0) return new Uint8Array([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 25]);
+  const parts = [...int4(1), ...int4(elements.includes(null) ? 1 : 0), ...int4(25), ...int4(elements.length), ...int4(1)];
+  for (const e of elements) parts.push(...(e === null ? int4(-1) : [...int4(utf8(e).length), ...utf8(e)]));
+  return new Uint8Array(parts);
+};
+
+describe("binary COPY to SQLite values", () => {
+  const columns = [
+    { name: "id", type: pgType.int8 }, { name: "n", type: pgType.int4 }, { name: "flag", type: pgType.bool },
+    { name: "at", type: pgType.timestamptz }, { name: "tags", type: pgType.textArray }, { name: "name", type: pgType.text },
+  ];
+  const rows = [
+    [int8(9007199254740991n), int4(-3), new Uint8Array([1]), stamp("2026-05-12T15:00:00.123Z", 999n), textArray(["build", 'say "hi"', null]), utf8("Grüße\t\\ ✓")],
+    [int8(-9007199254740991n), int4(0), new Uint8Array([0]), stamp("1969-12-31T23:59:59.999Z", 999n), textArray([]), utf8("a".repeat(40) + "é")],
+    [null, null, null, null, null, null],
+    // The same short text again (served from the decoder's cache) and one of the same length.
+    [int8(1n), int4(2147483647), new Uint8Array([1]), stamp("1900-01-01T00:00:00.000Z", 500n), textArray(["x"]), utf8("Grüße\t\\ ✗")],
+    [int8(2n), int4(1), new Uint8Array([1]), stamp("2999-12-31T23:59:59.999Z", 999n), textArray(["x"]), utf8("Grüße\t\\ ✓")],
+  ];
+  const expected = [
+    [9007199254740991, -3, 1, Date.parse("2026-05-12T15:00:00.123Z"), '["build","say \\"hi\\"",null]', "Grüße\t\\ ✓"],
+    // µs are floored to the ms, before 1970 too (as the driver's Date, and rows.ts, do).
+    [-9007199254740991, 0, 0, -1, "[]", "a".repeat(40) + "é"],
+    [null, null, null, null, null, null],
+    [1, 2147483647, 1, Date.parse("1900-01-01T00:00:00.000Z"), '["x"]', "Grüße\t\\ ✗"],
+    [2, 1, 1, Date.parse("2999-12-31T23:59:59.999Z"), '["x"]', "Grüße\t\\ ✓"],
+  ];
+  const decodeAll = (bytes: Uint8Array, chunk: number) => {
+    const decoder = new BinaryCopyDecoder(columns);
+    const out = [];
+    for (let at = 0; at < bytes.length; at += chunk) out.push(...decoder.push(bytes.subarray(at, at + chunk)));
+    decoder.finish();
+    return out;
+  };
+
+  test("every type, nulls, and chunks that end anywhere, even inside a field", () => {
+    const bytes = binaryCopy(rows);
+    for (const chunk of [bytes.length, 1, 2, 3, 7, 64]) expect({ chunk, rows: decodeAll(bytes, chunk) }).toEqual({ chunk, rows: expected });
+  });
+
+  test("a value the copy cannot hold exactly, or no instant, fails rather than being stored wrong", () => {
+    const one = (field: Uint8Array, type: number) => () => {
+      const decoder = new BinaryCopyDecoder([{ name: "v", type }]);
+      decoder.push(binaryCopy([[field]]));
+    };
+    expect(one(int8(9007199254740992n), pgType.int8)).toThrow(/v: 9007199254740992 is not an integer/);
+    expect(one(int8(-9007199254740992n), pgType.int8)).toThrow(/integer/);
+    expect(one(int8(0x7fffffffffffffffn), pgType.timestamptz)).toThrow(/v: expected a timestamp, got infinity/);
+    expect(one(int8(-0x8000000000000000n), pgType.timestamptz)).toThrow(/-infinity/);
+    expect(one(int4(1), pgType.int8)).toThrow(/8 bytes/);
+    expect(() => new BinaryCopyDecoder([{ name: "price", type: 1700 }])).toThrow(/1700/);
+  });
+
+  test("a stream cut short is an error, not fewer rows", () => {
+    const bytes = binaryCopy(rows);
+    const decoder = new BinaryCopyDecoder(columns);
+    expect(decoder.push(bytes.subarray(0, bytes.length - 10))).toHaveLength(4);
+    expect(() => decoder.finish()).toThrow(/inside a row/);
+    const noTrailer = new BinaryCopyDecoder(columns);
+    noTrailer.push(bytes.subarray(0, bytes.length - 2));
+    expect(() => noTrailer.finish()).toThrow(/trailer/);
+    expect(() => new BinaryCopyDecoder(columns).push(utf8("id\tn\n".repeat(4)))).toThrow(/not a PostgreSQL binary COPY/);
+  });
+});
+
 describe("tables and queries", () => {
   test("every forge table is copied with its primary key", () => {
     expect(copiedTables.map((t) => [t.name, t.key.join(",")])).toEqual([
@@ -126,7 +218,11 @@ describe("tables and queries", () => {
 
   test("keyset pages walk the primary key and the updated_at index", () => {
     const q = tableQueries(copiedTable("workflow_steps")!);
-    expect(q.rowsAfterKey).toContain(`WHERE ("job_id", "number") > ($1, $2) ORDER BY "job_id", "number" LIMIT $3`);
+    expect(q.copyRowsAfter([12, 3], 500)).toBe(`COPY (SELECT "job_id", "number", "name", "status", "conclusion", "started_at", "completed_at", "updated_at"`
+      + ` FROM "workflow_steps" WHERE ("job_id", "number") > (12, 3) ORDER BY "job_id", "number" LIMIT 500) TO STDOUT (FORMAT binary)`);
+    expect(q.copyRowsAfter(null, 500)).toContain(`FROM "workflow_steps" ORDER BY "job_id", "number" LIMIT 500)`);
+    // COPY takes no parameters: only integers are ever written into it.
+    expect(() => q.copyRowsAfter([1.5, 2], 500)).toThrow(TypeError);
     expect(q.changedAfter).toContain(`"updated_at" >= $2::timestamptz AND ("updated_at", "job_id", "number") > ($2::timestamptz, $3, $4)`);
     expect(q.changedAfter).toEndWith(`ORDER BY "updated_at", "job_id", "number" LIMIT $5`);
     expect(q.withKeys).toContain(`IN (SELECT * FROM unnest($1::int8[], $2::int8[]))`);
@@ -137,7 +233,7 @@ describe("tables and queries", () => {
 describe("progress in sync_state", () => {
   test("round-trips, and an empty file reads as never loaded", () => {
     const progress: SyncProgress = {
-      phase: "following", load: null, history: [mark(5, 1_700_000_000_000_000, 3), beforeAnything], dataAsOfMs: 1_700_000_000_000,
+      phase: "following", load: null, indexes: ["CREATE INDEX i ON t (a)"], history: [mark(5, 1_700_000_000_000_000, 3), beforeAnything], dataAsOfMs: 1_700_000_000_000,
     };
     expect(progressFromEntries(new Map(progressEntries(progress)))).toEqual(progress);
     expect(progressFromEntries(new Map()).phase).toBe("empty");

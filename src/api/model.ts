@@ -38,6 +38,16 @@ export function oneOf<const T extends string>(values: readonly T[], description?
   return t.Union(values.map((v) => t.Literal(v)), { description }) as unknown as TUnsafe<T>;
 }
 
+/**
+ * The resource a route lists or shows, by GitHub's name for it, as its 422 bodies name it:
+ * the last literal segment of the route (…/runs/:run_id/jobs lists jobs).
+ */
+export function routeResource(route: string): string {
+  const last = route.split("/").filter((s) => s !== "" && !s.startsWith(":")).at(-1) ?? "";
+  return resourceBySegment[last] ?? "WorkflowRun";
+}
+const resourceBySegment: Record<string, string> = { jobs: "WorkflowJob", workflows: "Workflow", artifacts: "Artifact" };
+
 export const authResponses = { 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 422: ErrorBody };
 
 /** A numeric id from a path segment, or null when it cannot name anything that exists. */

@@ -9,7 +9,13 @@ import { ApiError } from "../errors.ts";
 import { decideAuthentication } from "../auth/access.ts";
 import type { Access, Authentication } from "../auth/access.ts";
 import type { Scope } from "../auth/scopes.ts";
-import type { DataVersion, Store } from "../store/index.ts";
+import type { DataVersion, Store, TokenHolder } from "../store/index.ts";
+
+/** Who is at the other end of a connection: the runtime's server answers for the requests it received. */
+export interface Peer {
+  /** The client's address for this request; null when there is none (a unix socket). */
+  address(request: Request): string | null;
+}
 
 /** What the auth chain granted a request, and what it asked for: the repository as its URL names it, and the scope. */
 export interface Grant {
@@ -38,7 +44,33 @@ export class RequestContext {
     readonly dataVersion: DataVersion,
     /** The clock when the request began (ms): token expiry is judged against it. */
     readonly now: number,
+    /** The request as the server received it, and the peer that sent it (null in-process). */
+    private readonly received: Request,
+    private readonly peer: Peer | null,
   ) {}
+
+  /** The client's address, as the server saw it; null over a unix socket or in-process. */
+  clientAddress(): string | null {
+    return this.peer?.address(this.received) ?? null;
+  }
+
+  /**
+   * What the answer to this request is remembered under: the URL as sent, with the forwarded
+   * scheme and host it came with, if any (behind a trusted proxy they shape its URLs).
+   */
+  get answerKey(): string {
+    const headers = this.request.headers;
+    const proto = headers.get("x-forwarded-proto");
+    const host = headers.get("x-forwarded-host");
+    return proto === null && host === null ? this.url : `${this.url}#forwarded=${proto ?? ""};${host ?? ""}`;
+  }
+
+  /** The holder of the request's valid token; else the 401, thrown. */
+  holder(): TokenHolder {
+    const decided = this.authentication;
+    if (decided instanceof ApiError) throw decided;
+    return decided;
+  }
 
   /** What the request's credentials come to: the token's holder, or the 401; decided once. */
   get authentication(): Authentication {

@@ -1,8 +1,8 @@
 import { hash } from "node:crypto";
 
 /**
- * The forge stores only this: lowercase hex SHA-256 of the raw token string. crypto.hash, the
- * one-shot form (Node 21.7+, Bun, Deno), costs 0.18 µs where createHash costs 0.28 µs and an object.
+ * The forge stores only this: lowercase hex SHA-256 of the raw token string. crypto.hash is the
+ * one-shot form (Node 21.7+, Bun, Deno): no hasher object per request.
  */
 export function hashToken(raw: string): string {
   return hash("sha256", raw, "hex");

@@ -7,20 +7,8 @@ import type { Runtime } from "../runtime/types.ts";
 import { demoTokens } from "../seed/fixtures.ts";
 import { createStore } from "../store/index.ts";
 import { startSync } from "../sync/index.ts";
-import type { SyncStatus } from "../sync/index.ts";
+import { fileSyncHealth } from "../sync/heartbeat.ts";
 import { version } from "../version.ts";
-
-/** /readyz: ready while the copy is fresh; otherwise 503, with how far behind it is. */
-function readiness(s: SyncStatus) {
-  return {
-    ready: s.fresh,
-    sync: s.state,
-    lag_ms: s.lagMs,
-    data_as_of: s.dataAsOf === null ? null : new Date(s.dataAsOf).toISOString(),
-    last_batch_at: s.lastBatchAt === null ? null : new Date(s.lastBatchAt).toISOString(),
-    loading: s.load,
-  };
-}
 
 export async function serve(config: ServeConfig, runtime: Runtime): Promise<number> {
   const logger = stdoutLogger(config.log.level, config.log.format);
@@ -31,18 +19,24 @@ export async function serve(config: ServeConfig, runtime: Runtime): Promise<numb
   // then reads the same file on its own read-only connection while batches land (WAL).
   const sync = config.syncFrom !== undefined ? startSync({ edges: runtime.sync, from: config.syncFrom, dbPath: dbFile!, log }) : null;
   const opened = dbFile === undefined ? await runtime.openEmbeddedDemo() : runtime.openDatabaseFile(dbFile);
+  // /readyz and /metrics from the heartbeat a sync writes into the file, this process's or another's.
+  const syncHealth = dbFile === undefined ? null : fileSyncHealth(opened.db, Date.now);
   const app = createApp({
     store: createStore(opened.db),
     dataVersion: opened.dataVersion,
     publicUrl: config.publicUrl,
+    webUrl: config.webUrl,
+    trustProxy: config.trustProxy,
+    corsOrigins: config.corsOrigins,
+    lifecycleUrl: config.lifecycleUrl,
     docsAssets: runtime.docsAssets,
     codec: runtime.codec,
     responseCacheBytes: config.responseCacheBytes,
     logger,
     limits,
     database: opened.db,
-    readiness: sync ? () => readiness(sync.status()) : undefined,
-    syncStatus: sync ? () => sync.status() : undefined,
+    readiness: syncHealth ? () => syncHealth.readiness() : undefined,
+    syncStatus: syncHealth ? () => syncHealth.facts() : undefined,
   });
 
   const listening = await runtime.listen(app.fetch, {
@@ -55,6 +49,11 @@ export async function serve(config: ServeConfig, runtime: Runtime): Promise<numb
     idleTimeoutSeconds: limits.requestTimeoutMs > 0 ? Math.min(255, limits.requestTimeoutMs / 1000 + 5) : undefined,
   }, log);
 
+  // Before the started line: whoever waits for it has the tokens already.
+  if (dbFile === undefined) {
+    console.log("Demo tokens (Authorization: token <t>):");
+    for (const t of demoTokens) console.log(`  ${t.token.padEnd(22)} ${t.note}`);
+  }
   log("started", {
     version,
     runtime: runtime.name,
@@ -65,10 +64,6 @@ export async function serve(config: ServeConfig, runtime: Runtime): Promise<numb
     shutdown_grace_s: config.shutdownGraceSeconds,
     config: config.inEffect,
   });
-  if (dbFile === undefined) {
-    console.log("Demo tokens (Authorization: token <t>):");
-    for (const t of demoTokens) console.log(`  ${t.token.padEnd(22)} ${t.note}`);
-  }
 
   await new Promise<void>((resolve) => {
     const onSignal = (signal: string) => {

@@ -9,14 +9,18 @@ export const serveCommand: CommandSpec = {
   name: "serve",
   summary: "Serve the API. With no --db, serves the demo database embedded in the executable.",
   options: {
-    db: { type: "string", env: "ACTIONS_RUNS_DB", placeholder: "FILE", description: "SQLite database file to serve (opened read-only)" },
+    db: { type: "string", env: "ACTIONS_RUNS_DB", placeholder: "FILE", unset: "the embedded demo database", description: "SQLite database file to serve (opened read-only)" },
     host: { type: "string", env: "ACTIONS_RUNS_HOST", placeholder: "HOST", default: defaults.host, description: "Address to listen on" },
-    port: { type: "integer", env: "ACTIONS_RUNS_PORT", placeholder: "N", min: 0, max: 65535, description: `TCP port; 0 picks a free one (default ${defaults.port}, or none when --unix-socket is given)` },
-    "unix-socket": { type: "string", env: "ACTIONS_RUNS_UNIX_SOCKET", placeholder: "PATH", description: "Also (or, without --port, only) listen on this unix socket" },
-    "tls-cert": { type: "string", env: "ACTIONS_RUNS_TLS_CERT", placeholder: "FILE", description: "PEM certificate: serve HTTPS on the TCP port" },
+    port: { type: "integer", env: "ACTIONS_RUNS_PORT", placeholder: "N", min: 0, max: 65535, unset: `\`${defaults.port}\` (none with only --unix-socket)`, description: "TCP port; 0 picks a free one" },
+    "unix-socket": { type: "string", env: "ACTIONS_RUNS_UNIX_SOCKET", placeholder: "PATH", unset: "none", description: "Also (or, without --port, only) listen on this unix socket" },
+    "tls-cert": { type: "string", env: "ACTIONS_RUNS_TLS_CERT", placeholder: "FILE", unset: "plain HTTP", description: "PEM certificate: serve HTTPS on the TCP port" },
     "tls-key": { type: "string", env: "ACTIONS_RUNS_TLS_KEY", placeholder: "FILE", description: "PEM private key for --tls-cert" },
-    "public-url": { type: "string", env: "ACTIONS_RUNS_PUBLIC_URL", placeholder: "URL", description: "Base of the absolute URLs in responses (default: the request's own origin)" },
-    "sync-from": { type: "string", env: "ACTIONS_RUNS_SYNC_FROM", placeholder: "URL", description: "Keep --db live by following this forge PostgreSQL database" },
+    "public-url": { type: "string", env: "ACTIONS_RUNS_PUBLIC_URL", placeholder: "URL", unset: "the request's own scheme and host", description: "Base of the absolute URLs in responses" },
+    "web-url": { type: "string", env: "ACTIONS_RUNS_WEB_URL", placeholder: "URL", unset: "the API's own base", description: "Base of the forge's web pages, for every html_url" },
+    "trust-proxy": { type: "boolean", env: "ACTIONS_RUNS_TRUST_PROXY", description: "Take the scheme and host of URLs from X-Forwarded-Proto and X-Forwarded-Host (only behind a proxy that sets them)" },
+    "cors-origins": { type: "string", env: "ACTIONS_RUNS_CORS_ORIGINS", placeholder: "LIST", unset: "any origin, as GitHub's API", description: "Comma-separated origins whose pages may read the answers" },
+    "lifecycle-url": { type: "string", env: "ACTIONS_RUNS_LIFECYCLE_URL", placeholder: "URL", unset: "none", description: "Where the forge's Actions lifecycle routes (re-run, cancel, …) are, named in the read-only refusal" },
+    "sync-from": { type: "string", env: "ACTIONS_RUNS_SYNC_FROM", placeholder: "URL", unset: "no sync", description: "Keep --db live by following this forge PostgreSQL database" },
     "shutdown-grace": { type: "integer", env: "ACTIONS_RUNS_SHUTDOWN_GRACE", placeholder: "SECONDS", default: defaults.shutdownGraceSeconds, min: 0, max: 3600, description: "On SIGTERM/SIGINT, time allowed for in-flight requests" },
     "response-cache-mb": { type: "integer", env: "ACTIONS_RUNS_RESPONSE_CACHE_MB", placeholder: "MIB", default: defaults.responseCacheMib, min: 0, max: 65_536, description: "Memory for remembered answers, kept while the data is unchanged (0: every answer recomputed)" },
     "log-level": { type: "string", env: "ACTIONS_RUNS_LOG_LEVEL", placeholder: "LEVEL", default: defaults.logLevel, description: "debug, info, warn or error (one line per request at info)" },
@@ -34,7 +38,7 @@ export const serveCommand: CommandSpec = {
 
 export const seedCommand: CommandSpec = {
   name: "seed",
-  summary: "Write a realistic, deterministic database: a SQLite file (--out) or a forge-schema PostgreSQL database (--postgres).",
+  summary: "Write a realistic, deterministic database: a SQLite file (--out), or a forge-schema PostgreSQL database (--postgres; into an empty database it first creates the forge tables from db/forge/schema.sql).",
   options: {
     out: { type: "string", placeholder: "FILE", description: "SQLite file to create (replaced if it exists)" },
     postgres: { type: "string", placeholder: "URL", description: "PostgreSQL database to fill (forge schema)" },

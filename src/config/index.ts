@@ -30,6 +30,12 @@ export interface ServeConfig {
   tls?: { certFile: string; keyFile: string };
   /** Without a trailing slash. */
   publicUrl?: string;
+  /** The forge's web pages, for html_url; without a trailing slash. */
+  webUrl?: string;
+  trustProxy: boolean;
+  /** Absent: any origin. */
+  corsOrigins?: string[];
+  lifecycleUrl?: string;
   syncFrom?: string;
   shutdownGraceSeconds: number;
   responseCacheBytes: number;
@@ -79,6 +85,12 @@ export function serveConfigFrom(opts: ParsedOptions): ServeConfig {
   for (const f of [certFile, keyFile]) if (f && !existsSync(f)) throw new UsageError(`cannot read ${f}`);
   const publicUrl = text(opts, "public-url");
   if (publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicUrl)) throw new UsageError("--public-url must be an http(s) URL");
+  const webUrl = text(opts, "web-url");
+  if (webUrl !== undefined && !/^https?:\/\/[^/]+/.test(webUrl)) throw new UsageError("--web-url must be an http(s) URL");
+  const corsOrigins = text(opts, "cors-origins")?.split(",").map((o) => o.trim()).filter((o) => o !== "");
+  for (const origin of corsOrigins ?? []) {
+    if (!/^https?:\/\/[^/]+$/.test(origin.replace(/\/+$/, ""))) throw new UsageError(`--cors-origins takes origins such as https://dash.example, not '${origin}'`);
+  }
   const syncFrom = text(opts, "sync-from");
   if (syncFrom !== undefined && db === undefined) throw new UsageError("--sync-from needs --db FILE (the copy it keeps live)");
   return {
@@ -88,6 +100,10 @@ export function serveConfigFrom(opts: ParsedOptions): ServeConfig {
     unixSocket,
     tls: certFile && keyFile ? { certFile, keyFile } : undefined,
     publicUrl: publicUrl?.replace(/\/+$/, ""),
+    webUrl: webUrl?.replace(/\/+$/, ""),
+    trustProxy: opts["trust-proxy"] === true,
+    corsOrigins,
+    lifecycleUrl: text(opts, "lifecycle-url"),
     syncFrom,
     shutdownGraceSeconds: int(opts, "shutdown-grace"),
     responseCacheBytes: int(opts, "response-cache-mb") * 1024 * 1024,

@@ -9,6 +9,8 @@ export interface OptionSpec {
   description: string;
   placeholder?: string;
   default?: string | number | boolean;
+  /** What happens without the flag, in words, where there is no default value (e.g. "no sync"). */
+  unset?: string;
   /** Inclusive bounds for integers. */
   min?: number;
   max?: number;
@@ -76,8 +78,19 @@ export function usage(program: string, spec: CommandSpec): string {
   for (const [name, opt] of Object.entries(spec.options)) {
     const flag = `--${name}${opt.type === "boolean" ? "" : ` ${opt.placeholder ?? opt.type.toUpperCase()}`}`;
     const env = opt.env ? ` [env ${opt.env}]` : "";
-    const def = opt.default !== undefined && opt.default !== false ? ` (default ${opt.default})` : "";
+    const def = opt.default !== undefined && opt.default !== false ? ` (default ${opt.default})` : opt.unset ? ` (default: ${opt.unset.replaceAll("`", "")})` : "";
     lines.push(`  ${flag.padEnd(28)} ${opt.description}${def}${env}`);
   }
   return lines.join("\n");
+}
+
+/** The command's flags as a Markdown table (flag, variable, default, meaning): the README's, kept equal by a test. */
+export function optionsTable(spec: CommandSpec): string {
+  const rows = ["| flag | variable | default | meaning |", "|---|---|---|---|"];
+  for (const [name, opt] of Object.entries(spec.options)) {
+    if (name === "help") continue;
+    const def = opt.default !== undefined ? `\`${opt.default}\`` : (opt.unset ?? "—");
+    rows.push(`| \`--${name}\` | ${opt.env ? `\`${opt.env}\`` : "—"} | ${def} | ${opt.description} |`);
+  }
+  return rows.join("\n");
 }

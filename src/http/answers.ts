@@ -106,7 +106,7 @@ export class Answers {
    */
   lookup(ctx: RequestContext): Response | null {
     if (this.remembered === null || ctx.dataVersion === null || ctx.request.method !== "GET") return null;
-    const hit = this.remembered.get(ctx.url, ctx.dataVersion);
+    const hit = this.remembered.get(ctx.answerKey, ctx.dataVersion);
     if (hit === undefined) return null;
     const user = ctx.authentication;
     if (user instanceof ApiError || !mayRead(ctx.store, user, hit.owner, hit.repo, hit.scope, ctx.dataVersion)) return null;
@@ -139,7 +139,7 @@ export class Answers {
     if (this.remembered !== null && grant !== null && ctx.dataVersion !== null && request.method === "GET" && ctx.route !== null) {
       const headers: Record<string, string> = {};
       for (const name of describedBy) if (typeof set.headers[name] === "string") headers[name] = set.headers[name] as string;
-      this.remembered.put(ctx.url, {
+      this.remembered.put(ctx.answerKey, {
         version: ctx.dataVersion, body: bytes, gzipped, etag: tag, headers, route: ctx.route, owner: grant.owner, repo: grant.repo, scope: grant.scope,
       });
     }

@@ -20,7 +20,9 @@ import type { SyncFacts } from "../observability/service-metrics.ts";
 import { TableRows } from "../observability/table-rows.ts";
 import type { ServiceDatabase, Store } from "../store/index.ts";
 import { version } from "../version.ts";
+import type { ApiSettings } from "../api/settings.ts";
 import { Answers } from "./answers.ts";
+import { corsPolicy } from "./cors.ts";
 import { docs } from "./docs.ts";
 import type { DocsAssets } from "./docs.ts";
 import { portableCodec } from "./encoding.ts";
@@ -35,8 +37,16 @@ export interface AppOptions {
   dataVersion?: () => number;
   /** The clock (default Date.now). */
   now?: () => number;
-  /** Base for absolute URLs (Link, url, html_url): configured, or else the request's own origin. */
+  /** Base for the API's absolute URLs (Link, url): configured, or else the request's own origin. */
   publicUrl?: string;
+  /** Base of the forge's web pages, for every html_url; absent, the API's own base. */
+  webUrl?: string;
+  /** Behind a proxy that sets them: X-Forwarded-Proto and X-Forwarded-Host shape the URLs. */
+  trustProxy?: boolean;
+  /** Where the forge's own Actions lifecycle routes are, named in the read-only refusal. */
+  lifecycleUrl?: string;
+  /** Origins whose pages may read the answers; absent or empty, any origin (as GitHub's API). */
+  corsOrigins?: string[];
   docsAssets: DocsAssets;
   /** The ETag digest and gzip; the portable one (node:crypto, node:zlib) unless a runtime brings its own. */
   codec?: Codec;
@@ -80,7 +90,12 @@ export function createApp(opts: AppOptions): App {
   const answers = new Answers(codec, opts.dataVersion ? (opts.responseCacheBytes ?? defaults.responseCacheBytes) : 0);
   const startedAt = Date.now();
   const database = opts.database && { db: opts.database, rows: new TableRows(opts.database) };
-  const settings = { publicUrl: opts.publicUrl };
+  const pipeline = new Pipeline({
+    store: opts.store, dataVersion: opts.dataVersion, now, answers, cors: corsPolicy(opts.corsOrigins ?? null), metrics, logger, limits: opts.limits ?? null,
+  });
+  const settings: ApiSettings = {
+    publicUrl: opts.publicUrl, webUrl: opts.webUrl, trustProxy: opts.trustProxy, lifecycleUrl: opts.lifecycleUrl, budgetOf: pipeline.budgetOf,
+  };
 
   let patterns: { pattern: RegExp; method: string }[] | null = null;
   const allowedMethods = (pathname: string): string[] | null => {
@@ -126,7 +141,6 @@ export function createApp(opts: AppOptions): App {
   // answer is ready at once (a sync throw is still caught by the pipeline).
   const route = router.fetch as Handler;
 
-  const pipeline = new Pipeline({ store: opts.store, dataVersion: opts.dataVersion, now, answers, metrics, logger, limits: opts.limits ?? null });
   const fetch = (request: Request, peer: Peer | null = null) => pipeline.serve(request, peer, route);
   return {
     fetch,

@@ -6,12 +6,14 @@ import { contextOf } from "../api/request-context.ts";
 import type { RequestContext } from "../api/request-context.ts";
 import { ApiError } from "../errors.ts";
 import type { ErrorCode, FieldError } from "../errors.ts";
+import { routeResource } from "../api/model.ts";
 
 const documentation: Record<ErrorCode, string> = {
   unauthorized: "https://docs.github.com/rest/overview/authenticating-to-the-rest-api",
   forbidden: "https://docs.github.com/rest/overview/permissions-required-for-personal-access-tokens",
   not_found: "https://docs.github.com/rest",
   method_not_allowed: "https://docs.github.com/rest",
+  gone: "https://docs.github.com/rest/actions/artifacts#download-an-artifact",
   invalid: "https://docs.github.com/rest/actions/workflow-runs",
   too_large: "https://docs.github.com/rest",
   rate_limited: "https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting",
@@ -67,13 +69,13 @@ export interface ErrorHandlingOptions {
 }
 
 export function errorHandling(opts: ErrorHandlingOptions) {
-  return new Elysia({ name: "error-handling" }).onError({ as: "global" }, ({ code, error, request, set }) => {
+  return new Elysia({ name: "error-handling" }).onError({ as: "global" }, ({ code, error, request, route, set }) => {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(set.headers)) if (typeof v === "string") headers[k] = v;
     if (error instanceof ApiError) return errorResponse(error, headers);
     if (code === "VALIDATION") {
       const issues = (error as unknown as { all?: ValidationIssue[] }).all ?? [];
-      return errorResponse(validationError(issues, "WorkflowRun"), headers);
+      return errorResponse(validationError(issues, routeResource(route)), headers);
     }
     if (code === "NOT_FOUND") {
       const allowed = opts.allowedMethods(new URL(request.url).pathname);

@@ -4,6 +4,9 @@
 // carries X-Request-Id and the rate limit headers, errors, 404s of unknown paths and refusals
 // included. Synchronous whenever the answer is: a remembered answer never waits on a promise.
 import { RequestContext, attachContext } from "../api/request-context.ts";
+import type { Peer } from "../api/request-context.ts";
+
+export type { Peer } from "../api/request-context.ts";
 import { ApiError } from "../errors.ts";
 import type { LimitsConfig } from "../limits/config.ts";
 import { addressKey } from "../limits/client-key.ts";
@@ -17,16 +20,12 @@ import { unmatchedRoute } from "../observability/http-metrics.ts";
 import type { Logger, LogLevel } from "../observability/logger.ts";
 import { requestIdFor } from "../observability/request-id.ts";
 import type { Store, TokenHolder } from "../store/index.ts";
+import type { RateBudget } from "../limits/budget.ts";
 import type { Answers } from "./answers.ts";
+import type { CorsPolicy } from "./cors.ts";
 import { errorResponse } from "./errors.ts";
 
 export type Handler = (request: Request) => Response | Promise<Response>;
-
-/** Who is at the other end of a connection: the runtime's server answers for the requests it received. */
-export interface Peer {
-  /** The client's address for this request; null when there is none (a unix socket). */
-  address(request: Request): string | null;
-}
 
 export interface PipelineOptions {
   store: Store;
@@ -34,6 +33,7 @@ export interface PipelineOptions {
   dataVersion?: () => number;
   now(): number;
   answers: Answers;
+  cors: CorsPolicy;
   metrics: HttpMetrics;
   /** Null: no log lines. */
   logger: Logger | null;
@@ -61,9 +61,11 @@ interface Entry {
 
 /** Probes and scrapes: never limited, logged at debug. */
 const operationalPaths = ["/healthz", "/readyz", "/metrics"];
+/** Asking for one's budget is not charged to it, as on GitHub; the route reads the ledger itself. */
+const unchargedPaths = ["/rate_limit", "/api/v3/rate_limit"];
 
-function isOperational(url: string, start: number): boolean {
-  for (const path of operationalPaths) {
+function isOneOf(paths: readonly string[], url: string, start: number): boolean {
+  for (const path of paths) {
     if (url.startsWith(path, start)) {
       const end = start + path.length;
       if (end === url.length || url.charCodeAt(end) === 63 /* ? */) return true;
@@ -96,11 +98,14 @@ export class Pipeline {
     const routed = pathStart < shortestRoutableOrigin ? routable(request, url, pathStart) : request;
     const ctx = new RequestContext(
       requestIdFor(request.headers.get("x-request-id")), routed, url, origin,
-      this.opts.store, this.opts.dataVersion?.() ?? null, this.opts.now(),
+      this.opts.store, this.opts.dataVersion?.() ?? null, this.opts.now(), request, peer,
     );
-    const entry: Entry = { ctx, startedAt: performance.now(), operational: isOperational(url, pathStart), rejection: null, charge: null };
+    const entry: Entry = { ctx, startedAt: performance.now(), operational: isOneOf(operationalPaths, url, pathStart), rejection: null, charge: null };
     metrics.inFlight++;
     try {
+      // A preflight needs no token and no route.
+      const preflight = this.opts.cors.preflight(request);
+      if (preflight) return this.finish(entry, preflight);
       const oversize = limits ? oversizeRequest(request, limits.maxUrlBytes, limits.maxHeaderBytes) : null;
       if (oversize) {
         entry.rejection = oversize.status === 414 ? "url_too_long" : "headers_too_large";
@@ -108,8 +113,8 @@ export class Pipeline {
       }
       if (this.identifies && !entry.operational) {
         const authentication = ctx.authentication;
-        if (limits) {
-          const refused = this.admit(entry, authentication instanceof ApiError ? null : authentication, peer, request);
+        if (limits && !isOneOf(unchargedPaths, url, pathStart)) {
+          const refused = this.admit(entry, authentication instanceof ApiError ? null : authentication);
           if (refused) return this.finish(entry, errorResponse(refused));
         }
       }
@@ -124,8 +129,20 @@ export class Pipeline {
     }
   }
 
+  /** A client's hourly budget, read without charging it; null when there is no hourly limit. */
+  readonly budgetOf = (ctx: RequestContext, holder: TokenHolder | null): RateBudget | null => {
+    const ledgers = holder ? this.tokens : this.addresses;
+    const limit = ledgers?.limits.perHour ?? 0;
+    if (!ledgers || limit <= 0) return null;
+    const now = ctx.now;
+    const ledger = holder ? this.tokens!.peek(holder.tokenId) : this.addresses!.peek(addressKey(ctx.clientAddress()));
+    const open = ledger !== undefined && now < ledger.hourEndsAt;
+    const used = open ? ledger.hourUsed : 0;
+    return { limit, used, remaining: Math.max(0, limit - used), reset: Math.ceil((open ? ledger.hourEndsAt : now + 3_600_000) / 1000) };
+  };
+
   /** Charge the request to its client's ledger, or the refusal when the client is over a limit. */
-  private admit(entry: Entry, holder: TokenHolder | null, peer: Peer | null, request: Request): ApiError | null {
+  private admit(entry: Entry, holder: TokenHolder | null): ApiError | null {
     const now = entry.ctx.now;
     let key = "";
     let ledgers: Ledgers<number> | Ledgers<string>;
@@ -134,7 +151,7 @@ export class Pipeline {
       ledgers = this.tokens!;
       ledger = this.tokens!.ledger(holder.tokenId, now);
     } else {
-      key = addressKey(peer?.address(request) ?? null);
+      key = addressKey(entry.ctx.clientAddress());
       ledgers = this.addresses!;
       ledger = this.addresses!.ledger(key, now);
     }
@@ -181,7 +198,7 @@ export class Pipeline {
       charge.settled = true;
       charge.ledgers.settle(charge.ledger, answer.status, charge.window);
     }
-    const response = withHeaders(answer, ctx.id, charge);
+    const response = this.opts.cors.decorate(ctx.request, withHeaders(answer, ctx.id, charge));
     const seconds = (performance.now() - entry.startedAt) / 1000;
     metrics.inFlight--;
     metrics.observe(ctx.route ?? unmatchedRoute, response.status, seconds);

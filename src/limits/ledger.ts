@@ -43,6 +43,11 @@ export class Ledgers<K> {
     return ledger;
   }
 
+  /** This client's ledger if it has one, without opening a window for it. */
+  peek(key: K): Ledger | undefined {
+    return this.byClient.get(key);
+  }
+
   /** Charge one request to this ledger (null), or say why not. */
   admit(ledger: Ledger, now: number): Refusal | null {
     const { perHour, perMinute, concurrent } = this.limits;

@@ -8,6 +8,9 @@ const levels: Record<string, LogLevel> = {
   sync_failing: "error",
   sync_source_down: "warn",
   sync_load_wait_timeout: "warn",
+  sync_source_standby_lagging: "warn",
+  sync_source_standby_not_receiving: "warn",
+  sync_source_promoted: "warn",
   request_timeout: "warn",
 };
 

@@ -12,6 +12,11 @@ export interface SyncFacts {
   lagMs: number | null;
   lastBatchAt: number | null;
   rowsApplied: number;
+  /** From the heartbeat in the file (src/sync/heartbeat.ts): its age, whether /readyz is ready, the source. */
+  heartbeatAgeMs?: number;
+  ready?: boolean;
+  replicationLagMs?: number | null;
+  sourceRole?: string | null;
 }
 
 export interface MetricsSources {
@@ -39,8 +44,24 @@ export function renderMetrics(src: MetricsSources): string {
       out.family("actions_runs_sync_last_batch_timestamp_seconds", "gauge", "When the sync last committed a batch (Unix time).")
         .sample("actions_runs_sync_last_batch_timestamp_seconds", sync.lastBatchAt / 1000);
     }
-    out.family("actions_runs_sync_rows_applied_total", "counter", "Rows the sync has written or deleted since this process started.")
+    out.family("actions_runs_sync_rows_applied_total", "counter", "Rows the sync has written or deleted since it started.")
       .sample("actions_runs_sync_rows_applied_total", sync.rowsApplied);
+    if (sync.heartbeatAgeMs !== undefined) {
+      out.family("actions_runs_sync_heartbeat_age_seconds", "gauge", "Time since the sync last wrote its heartbeat into the file.")
+        .sample("actions_runs_sync_heartbeat_age_seconds", sync.heartbeatAgeMs / 1000);
+    }
+    if (sync.ready !== undefined) {
+      out.family("actions_runs_sync_ready", "gauge", "1 while /readyz answers ready, 0 otherwise.")
+        .sample("actions_runs_sync_ready", sync.ready ? 1 : 0);
+    }
+    if (sync.sourceRole) {
+      out.family("actions_runs_sync_source_role", "gauge", "What the sync reads: the forge's primary or a standby (1 for the role).")
+        .sample("actions_runs_sync_source_role", 1, { role: sync.sourceRole });
+    }
+    if (sync.replicationLagMs !== undefined && sync.replicationLagMs !== null) {
+      out.family("actions_runs_sync_replication_lag_seconds", "gauge", "How far the standby the sync reads is behind its primary (0 on a primary).")
+        .sample("actions_runs_sync_replication_lag_seconds", sync.replicationLagMs / 1000);
+    }
   }
 
   if (src.database) {

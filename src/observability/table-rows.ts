@@ -5,22 +5,11 @@
 // older than the refresh interval.
 import { sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
+import { primaryKeyOf } from "../../db/keys.ts";
+import { forgeTables } from "../../db/schema.ts";
 import type { ForgeTable } from "../../db/schema.ts";
 import type { ServiceDatabase } from "../store/index.ts";
 
-/** Each table's primary key, the order a walk follows. */
-const primaryKeys: Record<ForgeTable, readonly string[]> = {
-  accounts: ["id"],
-  org_members: ["org_id", "user_id"],
-  repositories: ["id"],
-  repo_collaborators: ["repo_id", "user_id"],
-  personal_access_tokens: ["id"],
-  workflows: ["id"],
-  workflow_runs: ["id"],
-  workflow_jobs: ["id"],
-  workflow_steps: ["job_id", "number"],
-  workflow_artifacts: ["id"],
-};
 
 export interface TableRowsOptions {
   /** Rows a single query may step over before the walk pauses for requests. */
@@ -71,8 +60,8 @@ export class TableRows {
 
   async countAll(): Promise<Map<string, number>> {
     const counts = new Map<string, number>();
-    for (const [table, key] of Object.entries(primaryKeys) as [ForgeTable, readonly string[]][]) {
-      counts.set(table, await this.countTable(table, key));
+    for (const table of Object.keys(forgeTables) as ForgeTable[]) {
+      counts.set(table, await this.countTable(table, primaryKeyOf(table)));
     }
     return counts;
   }

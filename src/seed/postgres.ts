@@ -1,10 +1,10 @@
-// The seed generator's PostgreSQL sink: fills an empty forge-schema database (loading the
-// forge's schema.sql first if its tables are missing) with COPY, in one transaction, so a
-// seed lands whole or not at all. The forge's triggers stay on: updated_at is the time of the
-// insert, as everywhere in the forge, which is what the sync's change tracking relies on.
+// The seed generator's PostgreSQL sink: fills an empty forge-schema database with COPY, in one
+// transaction, so a seed lands whole or not at all; a database without the forge tables gets
+// them first, from the project's statement of them (db/forge/schema.sql). The forge's triggers
+// stay on: updated_at is the time of the insert, as everywhere in the forge, which is what the
+// sync's change tracking relies on.
 import { SQL } from "bun";
-import { readFileSync } from "node:fs";
-import { findForgeSchema } from "../sync/forge-schema.ts";
+import { forgeSchemaSql } from "../../db/forge/index.ts";
 import { generate } from "./generate.ts";
 import type { ForgeTable, Row, RowSink, SeedOptions, SeedSummary } from "./types.ts";
 
@@ -40,7 +40,7 @@ export async function seedPostgres(url: string, opts: SeedOptions): Promise<Seed
   const sql = new SQL(url, { max: 1 });
   try {
     const [{ present }] = (await sql`SELECT to_regclass('public.workflow_runs') IS NOT NULL AS present`) as [{ present: boolean }];
-    if (!present) await loadForgeSchema(sql);
+    if (!present) await sql.unsafe(forgeSchemaSql);
     const [{ has_rows }] = (await sql`SELECT EXISTS (SELECT 1 FROM accounts) OR EXISTS (SELECT 1 FROM workflow_runs) AS has_rows`) as [{ has_rows: boolean }];
     if (has_rows) throw new ForgeNotEmpty("the PostgreSQL database already holds forge data; seed an empty database");
     const kinds = await columnKinds(sql);
@@ -48,12 +48,6 @@ export async function seedPostgres(url: string, opts: SeedOptions): Promise<Seed
   } finally {
     await sql.close();
   }
-}
-
-async function loadForgeSchema(sql: SQL): Promise<void> {
-  const schema = findForgeSchema();
-  if (!schema.path) throw new Error(`the forge tables are missing and the forge's schema.sql was not found (tried ${schema.tried.join(", ")}; set FORGE_SCHEMA_SQL)`);
-  await sql.unsafe(readFileSync(schema.path, "utf8"));
 }
 
 async function columnKinds(sql: SQL): Promise<Map<string, ColumnKind>> {

@@ -33,6 +33,18 @@ export interface RepositoryRecord {
   updatedAt: number;
 }
 
+/** An account as GitHub's user objects present it. */
+export interface AccountRecord {
+  id: number;
+  login: string;
+  type: "User" | "Organization";
+  siteAdmin: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type CollaboratorPermission = "read" | "triage" | "write" | "maintain" | "admin";
+
 export function accessQueries(db: ServiceDatabase) {
   const owner = alias(accounts, "owner");
   const tokenByHash = db
@@ -91,6 +103,40 @@ export function accessQueries(db: ServiceDatabase) {
     .limit(1)
     .prepare();
 
+  const accountById = db
+    .select({
+      id: accounts.id, login: accounts.login, type: accounts.type, siteAdmin: accounts.siteAdmin,
+      createdAt: accounts.createdAt, updatedAt: accounts.updatedAt,
+    })
+    .from(accounts)
+    .where(eq(accounts.id, sql.placeholder("id")))
+    .limit(1)
+    .prepare();
+
+  const accountByLogin = db
+    .select({
+      id: accounts.id, login: accounts.login, type: accounts.type, siteAdmin: accounts.siteAdmin,
+      createdAt: accounts.createdAt, updatedAt: accounts.updatedAt,
+    })
+    .from(accounts)
+    .where(eq(accounts.login, sql.placeholder("login")))
+    .limit(1)
+    .prepare();
+
+  const collaboratorPermission = db
+    .select({ permission: repoCollaborators.permission })
+    .from(repoCollaborators)
+    .where(and(eq(repoCollaborators.repoId, sql.placeholder("repoId")), eq(repoCollaborators.userId, sql.placeholder("userId"))))
+    .limit(1)
+    .prepare();
+
+  const orgRole = db
+    .select({ role: orgMembers.role })
+    .from(orgMembers)
+    .where(and(eq(orgMembers.orgId, sql.placeholder("orgId")), eq(orgMembers.userId, sql.placeholder("userId"))))
+    .limit(1)
+    .prepare();
+
   // Every request asks these; each statement costs a read-lock round trip in SQLite, so the
   // facts (never a decision: expiry is judged against the clock on each request) are kept
   // until the data changes. Keys are token hashes, never raw tokens.
@@ -115,6 +161,18 @@ export function accessQueries(db: ServiceDatabase) {
     },
     isOrgMember(orgId: number, userId: number, version: DataVersion): boolean {
       return memberships.get(`m${orgId}:${userId}`, version, () => member.get({ orgId, userId }) !== undefined);
+    },
+    findAccount(id: number): AccountRecord | null {
+      return (accountById.get({ id }) as AccountRecord | undefined) ?? null;
+    },
+    findAccountByLogin(login: string): AccountRecord | null {
+      return (accountByLogin.get({ login }) as AccountRecord | undefined) ?? null;
+    },
+    collaboratorPermission(repoId: number, userId: number): CollaboratorPermission | null {
+      return ((collaboratorPermission.get({ repoId, userId }) as { permission: CollaboratorPermission } | undefined)?.permission) ?? null;
+    },
+    orgRole(orgId: number, userId: number): "member" | "owner" | null {
+      return ((orgRole.get({ orgId, userId }) as { role: "member" | "owner" } | undefined)?.role) ?? null;
     },
   };
 }

@@ -1,10 +1,17 @@
-import { asc, count, eq, sql } from "drizzle-orm";
-import { workflowArtifacts } from "../../db/schema.ts";
+import { and, asc, count, desc, eq, sql } from "drizzle-orm";
+import { getTableColumns } from "drizzle-orm";
+import { workflowArtifacts, workflowRuns } from "../../db/schema.ts";
 import type { WorkflowArtifact } from "../../db/schema.ts";
 import type { ServiceDatabase } from "./database.ts";
 import type { Slice } from "./runs.ts";
 
 const p = (name: string) => sql.placeholder(name);
+
+/** An artifact with what GitHub's `artifact.workflow_run` tells of the run that made it. */
+export interface ArtifactRecord extends WorkflowArtifact {
+  headRef: string;
+  headSha: string;
+}
 
 export function artifactQueries(db: ServiceDatabase) {
   const list = db.select().from(workflowArtifacts)
@@ -14,11 +21,37 @@ export function artifactQueries(db: ServiceDatabase) {
     .prepare();
   const total = db.select({ total: count() }).from(workflowArtifacts)
     .where(eq(workflowArtifacts.runId, p("runId"))).prepare();
+
+  // A repository's artifacts, newest run first: the runs' (repo_id, created_at) index in
+  // order, each run's artifacts by workflow_artifacts_run; the same walk with a name.
+  const withRun = { ...getTableColumns(workflowArtifacts), headRef: workflowRuns.headRef, headSha: workflowRuns.headSha };
+  const newestFirst = [desc(workflowRuns.createdAt), desc(workflowRuns.id), desc(workflowArtifacts.id)] as const;
+  const ofRepo = eq(workflowRuns.repoId, p("repoId"));
+  const named = and(ofRepo, eq(workflowArtifacts.name, p("name")));
+  const join = () => db.select(withRun).from(workflowRuns).innerJoin(workflowArtifacts, eq(workflowArtifacts.runId, workflowRuns.id));
+  const countJoin = () => db.select({ total: count() }).from(workflowRuns).innerJoin(workflowArtifacts, eq(workflowArtifacts.runId, workflowRuns.id));
+  const repoList = join().where(ofRepo).orderBy(...newestFirst).limit(p("limit")).offset(p("offset")).prepare();
+  const repoListNamed = join().where(named).orderBy(...newestFirst).limit(p("limit")).offset(p("offset")).prepare();
+  const repoTotal = countJoin().where(ofRepo).prepare();
+  const repoTotalNamed = countJoin().where(named).prepare();
+  const one = join().where(and(ofRepo, eq(workflowArtifacts.id, p("id")))).limit(1).prepare();
+
   return {
     /** Artifacts of a run the caller has already found in its repository. */
     listArtifacts(runId: number, page: Slice): { artifacts: WorkflowArtifact[]; total: number } {
       const n = (total.get({ runId }) as { total: number }).total;
       return { artifacts: n > page.offset ? (list.all({ runId, ...page }) as WorkflowArtifact[]) : [], total: n };
+    },
+    /** A repository's artifacts (those named `name`, if given), newest run first. */
+    listRepositoryArtifacts(repoId: number, name: string | undefined, page: Slice): { artifacts: ArtifactRecord[]; total: number } {
+      const n = ((name === undefined ? repoTotal.get({ repoId }) : repoTotalNamed.get({ repoId, name })) as { total: number }).total;
+      if (n <= page.offset) return { artifacts: [], total: n };
+      const rows = name === undefined ? repoList.all({ repoId, ...page }) : repoListNamed.all({ repoId, name, ...page });
+      return { artifacts: rows as ArtifactRecord[], total: n };
+    },
+    /** One artifact of this repository's runs; null for an artifact of any other repository. */
+    getArtifact(repoId: number, id: number): ArtifactRecord | null {
+      return (one.get({ repoId, id }) as ArtifactRecord | undefined) ?? null;
     },
   };
 }

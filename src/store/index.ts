@@ -8,8 +8,9 @@
 import type { WorkflowArtifact, Workflow, WorkflowJob, WorkflowStep } from "../../db/schema.ts";
 import type { ServiceDatabase } from "./database.ts";
 import { accessQueries } from "./access.ts";
-import type { RepositoryRecord, TokenHolder } from "./access.ts";
+import type { AccountRecord, CollaboratorPermission, RepositoryRecord, TokenHolder } from "./access.ts";
 import { artifactQueries } from "./artifacts.ts";
+import type { ArtifactRecord } from "./artifacts.ts";
 import { jobQueries } from "./jobs.ts";
 import type { AttemptSelector } from "./jobs.ts";
 import { runQueries } from "./runs.ts";
@@ -24,6 +25,14 @@ export interface Store {
   findRepository(ownerLogin: string, name: string, version: DataVersion): RepositoryRecord | null;
   isCollaborator(repoId: number, userId: number, version: DataVersion): boolean;
   isOrgMember(orgId: number, userId: number, version: DataVersion): boolean;
+  /** Any account by id, whatever its state (the caller has already judged the token's holder). */
+  findAccount(id: number): AccountRecord | null;
+  /** An account by login, case-insensitively; null for none. */
+  findAccountByLogin(login: string): AccountRecord | null;
+  /** The collaborator's permission on a repository, or null for someone who is not one. */
+  collaboratorPermission(repoId: number, userId: number): CollaboratorPermission | null;
+  /** The user's role in an organization, or null for a non-member. */
+  orgRole(orgId: number, userId: number): "member" | "owner" | null;
   /** A repository's runs matching every filter given, newest first, and how many match in all. */
   listRuns(repoId: number, filter: RunFilter, slice: Slice, version: DataVersion): { runs: RunRecord[]; total: number };
   /** The run with this id if it belongs to this repository: a run of another repository does not exist here. */
@@ -40,6 +49,10 @@ export interface Store {
   getWorkflowByFile(repoId: number, file: string): Workflow | null;
   /** Artifacts of a run the caller has found in its repository. */
   listArtifacts(runId: number, slice: Slice): { artifacts: WorkflowArtifact[]; total: number };
+  /** A repository's artifacts (those named `name`, if given), newest run first. */
+  listRepositoryArtifacts(repoId: number, name: string | undefined, slice: Slice): { artifacts: ArtifactRecord[]; total: number };
+  /** One artifact of this repository's runs; null for an artifact of any other repository. */
+  getArtifact(repoId: number, id: number): ArtifactRecord | null;
 }
 
 export function createStore(db: ServiceDatabase): Store {
@@ -53,7 +66,8 @@ export function createStore(db: ServiceDatabase): Store {
 }
 
 export type { ServiceDatabase } from "./database.ts";
-export type { RepositoryRecord, TokenHolder } from "./access.ts";
+export type { AccountRecord, CollaboratorPermission, RepositoryRecord, TokenHolder } from "./access.ts";
+export type { ArtifactRecord } from "./artifacts.ts";
 export type { ActorRecord, RunFilter, RunRecord, Slice } from "./runs.ts";
 export type { AttemptSelector } from "./jobs.ts";
 export type { DataVersion } from "./versioned-cache.ts";

@@ -23,17 +23,22 @@
 // does, it is upserted instead.
 //   One poll is one SQLite transaction, committed together with the marks it proves, so readers
 // never see half of a source transaction and a killed sync resumes from its last commit.
-//   The full load reads every table in one snapshot S0, keyset-paginated by primary key and
-// committed in batches (a killed load resumes from its last key in a new snapshot). Before S0
+//   The full load reads every table in one snapshot S0, keyset-paginated by primary key (each
+// page one binary COPY, streamed) and committed page by page (a killed load resumes from its
+// last key in a new snapshot); the tables' secondary indexes are dropped first and built once
+// the rows are in, one per transaction (a killed sync builds the rest when it starts again). Before S0
 // a probe mark P is read and the load waits until xmin ≥ N_P, so P bounds everything S0 (or a
 // resumed load's later snapshot) missed; the first poll after the load starts from P.
 import type { Log } from "../observability/log.ts";
 import { AppliedRecently } from "./applied.ts";
 import type { CopyTarget, SyncProgress } from "./copy.ts";
 import { keyFromJson } from "./rows.ts";
+import type { SqliteRow } from "./rows.ts";
 import type { DeletedRow, ForgeSource, Page, Snapshot } from "./source.ts";
 import { SourceUnavailable } from "./source.ts";
 import type { SyncStatusTracker } from "./status.ts";
+import { defaultHeartbeatEveryMs } from "./heartbeat.ts";
+import type { ReplicationWatch } from "./replication.ts";
 import { copiedTable, copiedTables, keyOf } from "./tables.ts";
 import type { CopiedTable, KeyValues } from "./tables.ts";
 import { advance, beforeAnything, windowAfter } from "./watermarks.ts";
@@ -44,26 +49,31 @@ export interface EngineOptions {
   pollMs: number;
   /** Safety margin subtracted from the window's clock bound. */
   marginMs: number;
-  /** Rows per page of a full load (one SQLite batch each). */
+  /** Rows per page of a full load (one COPY, one SQLite transaction each). */
   loadPageRows: number;
   /** Rows per page inside a poll. */
   pollPageRows: number;
   /** How long a new load waits for transactions older than it before re-reading everything once. */
   loadWaitMs: number;
-  /** A poll that changed nothing still records its marks in the file this often. */
-  persistIdleMs: number;
+  /**
+   * A poll that changed nothing still records its marks and the heartbeat in the file this
+   * often: every such commit makes the file's readers drop their remembered answers.
+   */
+  heartbeatEveryMs: number;
   /** Stop after the first poll that follows the load (or the restart). */
   once: boolean;
 }
 
 export const defaultEngineOptions: EngineOptions = {
-  pollMs: 200, marginMs: 1000, loadPageRows: 10_000, pollPageRows: 5_000, loadWaitMs: 30_000, persistIdleMs: 1000, once: false,
+  pollMs: 200, marginMs: 1000, loadPageRows: 100_000, pollPageRows: 5_000, loadWaitMs: 30_000, heartbeatEveryMs: defaultHeartbeatEveryMs, once: false,
 };
 
 export interface EngineDeps {
   openSource: () => ForgeSource;
   target: CopyTarget;
   status: SyncStatusTracker;
+  /** Tells a primary from a standby, and the standby's lag. */
+  replication: ReplicationWatch;
   log: Log;
   now: () => number;
   sleep: (ms: number, wake: AbortSignal) => Promise<void>;
@@ -76,6 +86,7 @@ class Stopped extends Error {}
 export class SyncEngine {
   private readonly stopping = new AbortController();
   private readonly applied = new AppliedRecently();
+  private lastBeatAt = -Infinity;
   private caughtUpResolve!: () => void;
   private caughtUpReject!: (e: Error) => void;
   readonly caughtUp: Promise<void>;
@@ -103,6 +114,8 @@ export class SyncEngine {
   private async run(): Promise<void> {
     const { status, target } = this.deps;
     status.restored(target.progress().dataAsOfMs);
+    // Before anything else: the file's readers learn at once that a sync has (re)started and is not yet following.
+    this.beat();
     let attempt = 0;
     while (!this.stopping.signal.aborted) {
       const source = this.deps.openSource();
@@ -114,7 +127,10 @@ export class SyncEngine {
         target.rollback();
         if (e instanceof Stopped || this.stopping.signal.aborted) break;
         const message = e instanceof Error ? e.message : String(e);
+        const before = status.state;
         status.enter(e instanceof SourceUnavailable ? "source_down" : "failing", {}, message);
+        // Readers learn at once that the copy is not followed; while it stays so, once an interval.
+        if (status.state !== before || this.deps.now() - this.lastBeatAt >= this.options.heartbeatEveryMs) this.beat();
         await this.deps.sleep(this.deps.backoff(attempt++), this.stopping.signal);
       } finally {
         await source.close().catch(() => {});
@@ -122,20 +138,34 @@ export class SyncEngine {
     }
     this.caughtUpReject(new Error("the sync stopped before it caught up"));
     status.enter("stopped");
+    // A --once copy is a snapshot nothing follows: its readers answer as for a seeded file.
+    if (this.options.once) {
+      try {
+        this.deps.target.clearHeartbeat();
+      } catch { /* its readers then see a stopped sync */ }
+    } else {
+      this.beat();
+    }
+  }
+
+  /** The heartbeat alone; a file that cannot take it (the fault at hand, perhaps) is not another fault. */
+  private beat(): void {
+    try {
+      this.deps.target.beat();
+      this.lastBeatAt = this.deps.now();
+    } catch { /* readers see the heartbeat age instead */ }
   }
 
   private async follow(source: ForgeSource, succeeded: () => void): Promise<void> {
-    const { status, now, target } = this.deps;
-    // In memory the marks advance every poll; the file gets them with changes, or once a persistIdleMs.
+    const { now, target } = this.deps;
+    // In memory the marks advance every poll; the file gets them with changes, or once a heartbeatEveryMs.
     let history = target.progress().history;
-    let persistedAt = now();
     for (;;) {
       const started = now();
-      const poll = await this.poll(source, history, this.options.once || started - persistedAt >= this.options.persistIdleMs);
+      const poll = await this.poll(source, history, this.options.once || started - this.lastBeatAt >= this.options.heartbeatEveryMs);
       history = poll.history;
-      if (poll.committed) persistedAt = started;
+      if (poll.committed) this.lastBeatAt = started;
       succeeded();
-      status.enter("following", { rows: poll.applied });
       this.caughtUpResolve();
       if (this.options.once) throw new Stopped();
       await this.deps.sleep(Math.max(0, started + this.options.pollMs - now()), this.stopping.signal);
@@ -151,7 +181,9 @@ export class SyncEngine {
     const { target, status, now } = this.deps;
     const window = windowAfter(history, this.options.marginMs * 1000);
     const localClock = now();
-    const clockUs = await source.clockUs();
+    const clock = await source.sourceClock();
+    const clockUs = clock.us;
+    const facts = this.deps.replication.observe(clock, localClock);
     const applied = this.applied;
     try {
       return await source.inSnapshot(async (snapshot) => {
@@ -185,15 +217,19 @@ export class SyncEngine {
           this.checkStopped();
         }
         const next = advance(history, { nextXid: snapshot.nextXid, clockUs, seq }, snapshot.xmin);
-        const committed = written > 0 || persist;
+        // The status first: the heartbeat committed with the batch is this poll's. A state change is always written.
+        const committed = written > 0 || persist || status.state !== "following";
+        // A standby's lag not known yet: its data is at most as old as the mark's clock.
+        const replicationLagMs = facts.replicationLagMs ?? Math.max(0, Math.round((clock.nowUs - clock.us) / 1000));
+        status.pollDone(localClock - replicationLagMs, facts, { nextXid: snapshot.nextXid, deletedSeq: seq });
+        status.enter("following", { rows: written });
         if (committed) {
+          if (written > 0) status.batchCommitted(written);
           target.commit({ phase: "following", history: next, dataAsOfMs: Math.floor(clockUs / 1000) });
-          status.batchCommitted(written);
         } else {
           target.rollback();
         }
         applied.committed(windowAfter(next, this.options.marginMs * 1000));
-        status.pollDone(localClock);
         return { applied: written, history: next, committed };
       });
     } catch (e) {
@@ -229,46 +265,72 @@ export class SyncEngine {
   private async load(source: ForgeSource): Promise<void> {
     const { target, status, log, now } = this.deps;
     let progress: SyncProgress = target.progress();
-    const resuming = progress.phase === "loading" && progress.load !== null;
+    const resuming = (progress.phase === "loading" && progress.load !== null) || progress.phase === "indexing";
     // Reach the source first: a source that is down stays one source_down line, not a loading/down flicker.
     await source.clockUs();
     status.enter("loading", { resume: resuming });
     if (!resuming) {
       const start = await this.loadStartMark(source);
       target.begin();
+      // Rows go into tables without their secondary indexes, which are built once at the end.
+      const indexes = [...target.progress().indexes, ...target.dropIndexes()];
       target.clear();
-      target.commit({ phase: "loading", load: { table: copiedTables[0]!.name, after: null }, history: [start], dataAsOfMs: null });
+      target.commit({ phase: "loading", load: { table: copiedTables[0]!.name, after: null }, indexes, history: [start], dataAsOfMs: null });
       progress = target.progress();
     }
     const startedAt = now();
     let total = 0;
-    const from = copiedTables.findIndex((t) => t.name === progress.load!.table);
-    await source.inSnapshot(async (snapshot) => {
-      for (const table of copiedTables.slice(from)) {
-        const resumeKey = table.name === progress.load!.table ? progress.load!.after : null;
-        let rows = 0;
-        let page = await snapshot.rowsAfter(table, resumeKey ? { key: resumeKey } : null, this.options.loadPageRows);
-        for (;;) {
-          // Fetch the next page while this one is written.
-          const next = page.next ? snapshot.rowsAfter(table, page.next, this.options.loadPageRows) : null;
-          next?.catch(() => {});
-          target.begin();
-          target.upsert(table, page.rows);
-          const last = page.rows[page.rows.length - 1];
-          target.commit({ load: { table: table.name, after: last ? table.keyIndexes.map((i) => last[i] as number) : resumeKey } });
-          rows += page.rows.length;
-          status.batchCommitted(page.rows.length);
-          status.loading(table.name, rows);
-          if (!next) break;
-          this.checkStopped();
-          page = await next;
-        }
-        total += rows;
-      }
-    });
+    if (progress.phase === "loading") {
+      const from = copiedTables.findIndex((t) => t.name === progress.load!.table);
+      await source.inSnapshot(async (snapshot) => {
+        for (const table of copiedTables.slice(from)) total += await this.loadTable(snapshot, table, table.name === progress.load!.table ? progress.load!.after : null);
+      });
+      target.begin();
+      target.commit({ phase: "indexing", load: null });
+    }
+    const rowsSeconds = (now() - startedAt) / 1000;
+    // One index per transaction: a killed sync builds the rest when it starts again.
+    // The status shows "indexes" with the number still to build.
+    let indexes = target.progress().indexes;
+    while (indexes.length > 0) {
+      status.loading("indexes", indexes.length);
+      this.checkStopped();
+      target.begin();
+      target.execute(indexes[0]!);
+      indexes = indexes.slice(1);
+      target.commit({ indexes });
+    }
     target.begin();
     target.commit({ phase: "following", load: null });
-    log("sync_loaded", { rows: total, seconds: +((now() - startedAt) / 1000).toFixed(1), resumed: resuming });
+    const seconds = (now() - startedAt) / 1000;
+    log("sync_loaded", { rows: total, seconds: +seconds.toFixed(1), index_seconds: +(seconds - rowsSeconds).toFixed(1), resumed: resuming });
+  }
+
+  /**
+   * One table's rows after `after`, streamed a page at a time (one COPY each); each page is one
+   * SQLite transaction, committed with the key it reached. Rows are written as they arrive.
+   */
+  private async loadTable(snapshot: Snapshot, table: CopiedTable, after: KeyValues | null): Promise<number> {
+    const { target, status } = this.deps;
+    const size = this.options.loadPageRows;
+    let rows = 0;
+    for (;;) {
+      let page = 0;
+      let last: SqliteRow | undefined;
+      target.begin();
+      for await (const batch of snapshot.streamRows(table, after, size)) {
+        target.upsert(table, batch);
+        page += batch.length;
+        last = batch[batch.length - 1];
+        this.checkStopped();
+      }
+      if (last) after = keyOf(table, last);
+      target.commit({ load: { table: table.name, after } });
+      rows += page;
+      status.batchCommitted(page);
+      status.loading(table.name, rows);
+      if (page < size) return rows;
+    }
   }
 
   /**

@@ -8,6 +8,9 @@ import type { CopyTarget } from "./copy.ts";
 import { SyncEngine, defaultEngineOptions } from "./engine.ts";
 import type { ForgeSource } from "./source.ts";
 import { SyncStatusTracker } from "./status.ts";
+import { defaultHeartbeatEveryMs, staleSlackMs } from "./heartbeat.ts";
+import type { Heartbeat } from "./heartbeat.ts";
+import { ReplicationWatch } from "./replication.ts";
 import type { SyncStatus } from "./status.ts";
 
 export type { SyncState, SyncStatus } from "./status.ts";
@@ -15,7 +18,8 @@ export type { SyncState, SyncStatus } from "./status.ts";
 /** How a runtime reaches the forge's PostgreSQL and writes the SQLite file. */
 export interface SyncEdges {
   openSource(url: string): ForgeSource;
-  openTarget(path: string): CopyTarget;
+  /** The SQLite file; `heartbeat` gives the row the target writes with every batch and while idle. */
+  openTarget(path: string, heartbeat: () => Heartbeat): CopyTarget;
 }
 
 export interface SyncOptions {
@@ -34,6 +38,8 @@ export interface SyncOptions {
   once?: boolean;
   /** One line per state change; never per retry, never with the password. */
   log?: Log;
+  /** While nothing changes, the heartbeat (and the marks) reach the file this often (default 5,000 ms; see heartbeat.ts). */
+  heartbeatEveryMs?: number;
 }
 
 export interface RunningSync {
@@ -50,16 +56,22 @@ const noLog: Log = () => {};
 
 export function startSync(opts: SyncOptions): RunningSync {
   const log = opts.log ?? noLog;
-  const status = new SyncStatusTracker(log, opts.freshWithinMs ?? 2_000);
-  const target = opts.edges.openTarget(opts.dbPath);
+  const freshWithinMs = opts.freshWithinMs ?? 2_000;
+  const heartbeatEveryMs = opts.heartbeatEveryMs ?? defaultHeartbeatEveryMs;
+  const status = new SyncStatusTracker(log, freshWithinMs, Date.now, { heartbeatEveryMs, staleAfterMs: heartbeatEveryMs + staleSlackMs });
+  const target = opts.edges.openTarget(opts.dbPath, () => status.heartbeat());
   log("sync_started", { source: redactUrl(opts.from), db: opts.dbPath, phase: target.progress().phase });
   const engine = new SyncEngine(
-    { openSource: () => opts.edges.openSource(opts.from), target, status, log, now: Date.now, sleep, backoff: (a) => retryDelay(a) },
+    {
+      openSource: () => opts.edges.openSource(opts.from), target, status, log, now: Date.now, sleep, backoff: (a) => retryDelay(a),
+      replication: new ReplicationWatch(log, freshWithinMs),
+    },
     {
       ...defaultEngineOptions,
       pollMs: opts.pollMs ?? defaultEngineOptions.pollMs,
       marginMs: opts.marginMs ?? defaultEngineOptions.marginMs,
       once: opts.once ?? false,
+      heartbeatEveryMs,
     },
   );
   const finished = engine.finished.finally(() => target.close());

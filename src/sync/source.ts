@@ -1,5 +1,6 @@
 // What the sync needs from the forge's PostgreSQL, as plain types: the Bun.sql implementation
 // is in bun/postgres-source.ts. Every method only reads.
+import type { SourceClock } from "./replication.ts";
 import type { SqliteRow } from "./rows.ts";
 import type { CopiedTable, KeyValues } from "./tables.ts";
 
@@ -29,8 +30,12 @@ export interface Snapshot {
   xmin: number;
   /** The next transaction id to be assigned, read just after the snapshot was taken. */
   nextXid: number;
-  /** Rows in primary-key order after `after`. */
-  rowsAfter(table: CopiedTable, after: PageCursor | null, limit: number): Promise<Page>;
+  /**
+   * The full load's read: at most `limit` rows in primary-key order after the key `after` (null:
+   * from the first), streamed (COPY), as batches of whatever has arrived. Leaving the loop early
+   * ends the stream.
+   */
+  streamRows(table: CopiedTable, after: KeyValues | null, limit: number): AsyncIterable<SqliteRow[]>;
   /** Rows with updated_at ≥ fromUs (null: all), in (updated_at, key) order after `after`. */
   changedRows(table: CopiedTable, fromUs: number | null, after: PageCursor | null, limit: number): Promise<Page>;
   /** deleted_rows with seq > afterSeq, in seq order. */
@@ -42,8 +47,10 @@ export interface Snapshot {
 }
 
 export interface ForgeSource {
-  /** clock_timestamp() in µs, in its own statement, so it is read before the next snapshot. */
+  /** The mark's clock in µs (sourceClock().us), in its own statement, so it is read before the next snapshot. */
   clockUs(): Promise<number>;
+  /** The mark's clock and what the source is (a primary, or a standby and how far it has replayed). */
+  sourceClock(): Promise<SourceClock>;
   /** The xmin of a fresh snapshot: transactions with lower ids have all ended. */
   currentXmin(): Promise<number>;
   inSnapshot<T>(read: (snapshot: Snapshot) => Promise<T>): Promise<T>;

@@ -2,8 +2,10 @@
 // changes, never per retry: a source that stays down for an hour is one line, then one more
 // when it is back.
 import type { Log } from "../observability/log.ts";
+import type { Heartbeat, SyncState } from "./heartbeat.ts";
+import type { SourceFacts } from "./replication.ts";
 
-export type SyncState = "starting" | "loading" | "following" | "source_down" | "failing" | "stopped";
+export type { SyncState } from "./heartbeat.ts";
 
 export interface SyncStatus {
   state: SyncState;
@@ -25,6 +27,17 @@ export interface SyncStatus {
   load: { table: string; rows: number } | null;
   /** The error behind source_down or failing (no secrets). */
   lastError: string | null;
+  /** When the last change poll ended (ms). */
+  lastPollAt: number | null;
+  /** What the last poll learnt of its source: primary or standby, and a standby's lag. */
+  source: SourceFacts | null;
+  /** Where the copy stands in the source: the next transaction id and the last deleted_rows.seq. */
+  position: { nextXid: number; deletedSeq: number } | null;
+}
+
+export interface HeartbeatTiming {
+  heartbeatEveryMs: number;
+  staleAfterMs: number;
 }
 
 export class SyncStatusTracker {
@@ -34,17 +47,35 @@ export class SyncStatusTracker {
     private readonly log: Log,
     private readonly freshWithinMs: number,
     private readonly now: () => number = Date.now,
+    private readonly timing: HeartbeatTiming = { heartbeatEveryMs: 5_000, staleAfterMs: 8_000 },
   ) {
     this.current = {
       state: "starting", since: now(), lastBatchAt: null, dataAsOf: null, lagMs: null, fresh: false,
-      rowsApplied: 0, polls: 0, load: null, lastError: null,
+      rowsApplied: 0, polls: 0, load: null, lastError: null, lastPollAt: null, source: null, position: null,
+    };
+  }
+
+  /** The heartbeat row for the file: this status as of now. */
+  heartbeat(): Heartbeat {
+    const c = this.current;
+    const source = c.source;
+    return {
+      state: c.state, stateSince: c.since, beatAt: this.now(), ...this.timing, freshWithinMs: this.freshWithinMs,
+      lastPollAt: c.lastPollAt, dataAsOf: c.dataAsOf,
+      lagMs: c.lastPollAt === null || c.dataAsOf === null ? null : Math.max(0, c.lastPollAt - c.dataAsOf),
+      lastBatchAt: c.lastBatchAt, rowsApplied: c.rowsApplied, polls: c.polls,
+      loadTable: c.load?.table ?? null, loadRows: c.load?.rows ?? null, lastError: c.lastError,
+      sourceRole: source?.role ?? null,
+      sourceReceiving: source?.role === "standby" ? (source.receiving ? 1 : 0) : null,
+      replicationLagMs: source?.replicationLagMs ?? null,
+      sourceNextXid: c.position?.nextXid ?? null, sourceDeletedSeq: c.position?.deletedSeq ?? null,
     };
   }
 
   snapshot(): SyncStatus {
     const lagMs = this.current.dataAsOf === null ? null : Math.max(0, this.now() - this.current.dataAsOf);
     const fresh = this.current.state === "following" && lagMs !== null && lagMs <= this.freshWithinMs;
-    return { ...this.current, load: this.current.load && { ...this.current.load }, lagMs, fresh };
+    return { ...this.current, load: this.current.load && { ...this.current.load }, source: this.current.source && { ...this.current.source }, lagMs, fresh };
   }
 
   get state(): SyncState {
@@ -69,10 +100,16 @@ export class SyncStatusTracker {
     this.current.rowsApplied += rows;
   }
 
-  /** A poll ended; the copy now matches the source as of `dataAsOf` (when its snapshot was taken). */
-  pollDone(dataAsOf: number): void {
+  /**
+   * A poll ended; the copy now matches the forge as of `dataAsOf`: when its snapshot was taken,
+   * less a standby's replication lag.
+   */
+  pollDone(dataAsOf: number, source: SourceFacts | null = null, position: { nextXid: number; deletedSeq: number } | null = null): void {
     this.current.polls++;
     this.current.dataAsOf = dataAsOf;
+    this.current.lastPollAt = this.now();
+    if (source) this.current.source = source;
+    if (position) this.current.position = position;
   }
 
   loading(table: string, rows: number): void {

@@ -1,7 +1,8 @@
 // The tables the sync copies: their columns and primary keys, read from the service's drizzle
 // schema so that the copy cannot name a column the SQLite file does not have. The forge's
-// tables carry the same column names (tests/sync.test.ts checks this against schema.sql).
+// tables carry the same columns (tests/forge-contract.test.ts holds db/forge/schema.sql to both).
 import { getTableConfig } from "drizzle-orm/sqlite-core";
+import { primaryKeyOf } from "../../db/keys.ts";
 import { forgeTables } from "../../db/schema.ts";
 import type { ForgeTable } from "../../db/schema.ts";
 
@@ -19,12 +20,11 @@ export interface CopiedTable {
 function describe(name: ForgeTable): CopiedTable {
   const config = getTableConfig(forgeTables[name]);
   const columns = config.columns.map((c) => c.name);
-  const key = config.primaryKeys[0]?.columns.map((c) => c.name) ?? config.columns.filter((c) => c.primary).map((c) => c.name);
+  const key = primaryKeyOf(name);
   for (const k of key) {
     const column = config.columns.find((c) => c.name === k)!;
     if (column.columnType !== "SQLiteInteger") throw new Error(`${name}.${k}: the sync expects integer primary keys`);
   }
-  if (key.length === 0) throw new Error(`${name} has no primary key`);
   if (!columns.includes("updated_at")) throw new Error(`${name} has no updated_at, so its changes cannot be found`);
   return { name, columns, key, keyIndexes: key.map((k) => columns.indexOf(k)) };
 }

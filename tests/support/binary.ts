@@ -1,17 +1,18 @@
 // The real compiled executable, built once per test process, and a way to run it (or the
 // Deno entry) as a server process on a free port (or a unix socket) and wait until it answers.
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
+import { startServeProcess } from "./serve-process.ts";
+import { ownProcess, removeTempDir, tempDir } from "./temp.ts";
 
 const root = join(import.meta.dir, "..", "..");
 let built: Promise<string> | null = null;
 
-/** Build dist/actions-runs-test with the project's build script (the same flags as `npm run build`). */
+/** Build the executable with the project's build script (the same flags as `npm run build`); removed when the run ends. */
 export function compiledExecutable(): Promise<string> {
   built ??= (async () => {
-    const out = join(mkdtempSync(join(tmpdir(), "actions-runs-bin-")), "actions-runs");
+    const out = join(tempDir("bin"), "actions-runs");
     const proc = Bun.spawn([process.execPath, "scripts/build.ts", out], { cwd: root, stdout: "pipe", stderr: "pipe" });
     const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
     if (code !== 0 || !existsSync(out)) throw new Error(`build failed (${code}):\n${stdout}\n${stderr}`);
@@ -21,10 +22,13 @@ export function compiledExecutable(): Promise<string> {
 }
 
 export interface RunningServer {
-  proc: Subprocess<"ignore", "pipe", "pipe">;
+  proc: Subprocess;
   /** http(s)://127.0.0.1:PORT, or undefined when only a unix socket was asked for. */
   url?: string;
   output(): string;
+  /** Resolves once its output contains `text` (what it prints after its started line comes later). */
+  waitForOutput(text: string, timeoutMs?: number): Promise<void>;
+  /** Signal it, wait for its exit code, and remove its working folder. */
   stop(signal?: NodeJS.Signals): Promise<number>;
 }
 
@@ -47,34 +51,31 @@ export function startDenoServer(args: string[], env: Record<string, string> = {}
 
 async function startServing(command: string[], args: string[], env: Record<string, string>): Promise<RunningServer> {
   const withPort = args.includes("--port") || args.includes("--unix-socket") ? args : [...args, "--port", "0"];
-  const cwd = mkdtempSync(join(tmpdir(), "actions-runs-cwd-"));
-  const proc = Bun.spawn([...command, "serve", ...withPort], { cwd, env: { PATH: process.env.PATH ?? "", ...env }, stdout: "pipe", stderr: "pipe" });
+  const cwd = tempDir("cwd");
   let out = "";
-  let err = "";
-  const decoder = new TextDecoder();
-  const pump = async (stream: ReadableStream<Uint8Array>, sink: (s: string) => void) => {
-    const reader = stream.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      sink(decoder.decode(value, { stream: true }));
-    }
-  };
-  void pump(proc.stdout, (s) => (out += s));
-  void pump(proc.stderr, (s) => (err += s));
-  const deadline = Date.now() + 15_000;
-  while (!/"event":"started"/.test(out)) {
-    if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start (exit ${proc.exitCode}):\n${out}\n${err}`);
-    await Bun.sleep(20);
-  }
-  const started = JSON.parse(out.split("\n").find((l) => l.includes('"event":"started"'))!);
-  const url = (started.listening as string[]).find((u) => u.startsWith("http"))?.replace(/\/$/, "");
+  const server = await startServeProcess([...command, "serve", ...withPort], {
+    cwd, env: { PATH: process.env.PATH ?? "", ...env }, stdout: { onLine: (line) => (out += line + "\n") },
+  }).catch((e) => {
+    removeTempDir(cwd);
+    throw e;
+  });
+  const proc = ownProcess(server.proc);
   return {
-    proc, url,
-    output: () => out + err,
+    proc, url: server.url,
+    output: () => out + server.stderr(),
+    waitForOutput: async (text, timeoutMs = 10_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (!(out + server.stderr()).includes(text)) {
+        if (Date.now() > deadline || proc.exitCode !== null) throw new Error(`the server's output never showed ${text}:\n${out}${server.stderr()}`);
+        await Bun.sleep(5);
+      }
+    },
     stop: async (signal = "SIGTERM") => {
       proc.kill(signal);
-      return proc.exited;
+      const code = await proc.exited;
+      await server.drained;
+      removeTempDir(cwd);
+      return code;
     },
   };
 }

@@ -1,10 +1,10 @@
 // One seeded database per test process, built with the same generator as the demo.
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Database } from "bun:sqlite";
 import { defaults } from "../../src/defaults.ts";
 import { seedSqlite } from "../../src/seed/sqlite.ts";
+import { tempDir } from "./temp.ts";
 
 /** The same generated forge as the embedded demo's. */
 export const testSeed = defaults.seed;
@@ -14,7 +14,7 @@ let seeded: Promise<string> | null = null;
 /** Path of a freshly seeded SQLite file, shared by every test file of this process. Do not write to it. */
 export function seededDatabase(): Promise<string> {
   seeded ??= (async () => {
-    const path = join(mkdtempSync(join(tmpdir(), "actions-runs-test-")), "runs.sqlite");
+    const path = join(tempDir("test"), "runs.sqlite");
     await seedSqlite(path, { ...testSeed });
     return path;
   })();
@@ -24,7 +24,7 @@ export function seededDatabase(): Promise<string> {
 /** A writable copy of the seeded database, for tests that change data under a running server. */
 export async function seededCopy(): Promise<string> {
   const src = await seededDatabase();
-  const path = join(mkdtempSync(join(tmpdir(), "actions-runs-copy-")), "runs.sqlite");
+  const path = join(tempDir("copy"), "runs.sqlite");
   const db = new Database(src, { readonly: true });
   db.run(`VACUUM INTO '${path.replaceAll("'", "''")}'`);
   db.close();

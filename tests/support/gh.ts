@@ -1,10 +1,10 @@
 // Running the real `gh` binary against a server under test: a fresh GH_CONFIG_DIR per call,
 // the enterprise token, GH_HOST/GH_REPO naming the server, no colour and no TTY. Over a unix
 // socket gh needs only `http_unix_socket` in its config; over TLS it needs SSL_CERT_FILE.
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
+import { ownProcess, removeTempDir, tempDir } from "./temp.ts";
 import { requireTool } from "./tools.ts";
 
 /** Path of gh, or null (tests skip with a note) when it is not installed; CI=true requires it. */
@@ -20,8 +20,7 @@ export interface GhTarget {
 
 export interface GhResult { code: number; stdout: string; stderr: string }
 
-function ghEnvironment(target: GhTarget, repo: string, token: string | undefined): Record<string, string> {
-  const configDir = mkdtempSync(join(tmpdir(), "actions-runs-gh-"));
+function ghEnvironment(configDir: string, target: GhTarget, repo: string, token: string | undefined): Record<string, string> {
   if (target.unixSocket) writeFileSync(join(configDir, "config.yml"), `http_unix_socket: ${target.unixSocket}\n`);
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
@@ -43,8 +42,12 @@ function ghEnvironment(target: GhTarget, repo: string, token: string | undefined
 /** Start gh with these arguments; stdout and stderr are pipes, so gh sees no TTY. */
 export function spawnGh(args: string[], target: GhTarget, opts: { repo?: string; token?: string } = {}): Subprocess<"ignore", "pipe", "pipe"> {
   if (!ghBinary) throw new Error("gh is not installed");
-  const env = ghEnvironment(target, opts.repo ?? "alice/hello-world", opts.token ?? "demo_alice_repo");
-  return Bun.spawn([ghBinary, ...args], { env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  // gh's HOME, config and TMPDIR: gone once gh has exited.
+  const configDir = tempDir("gh");
+  const env = ghEnvironment(configDir, target, opts.repo ?? "alice/hello-world", opts.token ?? "demo_alice_repo");
+  const proc = ownProcess(Bun.spawn([ghBinary, ...args], { env, stdin: "ignore", stdout: "pipe", stderr: "pipe" }));
+  void proc.exited.then(() => removeTempDir(configDir));
+  return proc;
 }
 
 export async function gh(args: string[], target: GhTarget, opts: { repo?: string; token?: string } = {}): Promise<GhResult> {

@@ -1,13 +1,12 @@
 // A throwaway certificate for `localhost` (and 127.0.0.1), made with openssl. It is its own
 // issuer, so pointing a client's trust store at it (gh: SSL_CERT_FILE) is enough.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { tempDir } from "./temp.ts";
 
 export interface TestCertificate { certFile: string; keyFile: string }
 
 export async function localhostCertificate(openssl: string): Promise<TestCertificate> {
-  const dir = mkdtempSync(join(tmpdir(), "actions-runs-tls-"));
+  const dir = tempDir("tls");
   const certFile = join(dir, "cert.pem");
   const keyFile = join(dir, "key.pem");
   const proc = Bun.spawn([

@@ -11,3 +11,14 @@ export function requireTool(label: string, names: string[]): string | null {
   console.warn(`skipping ${label} tests: none of ${names.join(", ")} is installed`);
   return null;
 }
+
+/** Polls `probe` until it gives a value (a throw counts as none yet); fails after `ms`. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(50);
+  }
+}

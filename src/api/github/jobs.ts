@@ -23,7 +23,7 @@ export function jobRoutes(settings: ApiSettings, prefix: string) {
     const page = pageRequest(query, "WorkflowJob");
     const { jobs, total } = ctx.store.listJobs(run.id, attempt, page);
     const surface = surfaceUrls(settings, ctx, prefix);
-    pageHeaders(set, surface.web, ctx.url, page, total);
+    pageHeaders(set, surface.origin, ctx.url, page, total);
     const view = repositoryView(access.repo, surface);
     const steps = ctx.store.stepsOf(jobs.map((j) => j.id));
     return { total_count: total, jobs: jobs.map((j) => job(j, run, steps.get(j.id) ?? [], view)) };

@@ -55,7 +55,7 @@ export function runRoutes(settings: ApiSettings, prefix: string) {
       ? { runs: [], total: 0 }
       : ctx.store.listRuns(access.repo.id, { ...filter, workflowId }, page, ctx.dataVersion);
     const surface = surfaceUrls(settings, ctx, prefix);
-    pageHeaders(set, surface.web, ctx.url, page, total);
+    pageHeaders(set, surface.origin, ctx.url, page, total);
     const view = repositoryView(access.repo, surface);
     return new SerializedJson(`{"total_count":${total},"workflow_runs":${workflowRunsJson(runs, view)}}`);
   };

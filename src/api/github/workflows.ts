@@ -19,7 +19,7 @@ export function workflowRoutes(settings: ApiSettings, prefix: string) {
       const page = pageRequest(query, "Workflow");
       const { workflows, total } = ctx.store.listWorkflows(access.repo.id, page);
       const surface = surfaceUrls(settings, ctx, prefix);
-      pageHeaders(set, surface.web, ctx.url, page, total);
+      pageHeaders(set, surface.origin, ctx.url, page, total);
       const view = repositoryView(access.repo, surface);
       return { total_count: total, workflows: workflows.map((w) => workflow(w, view)) };
     }, {

@@ -5,6 +5,7 @@ import { drizzle } from "drizzle-orm/bun-sqlite";
 import * as schema from "../../../db/schema.ts";
 import { DatabaseOpenError } from "../types.ts";
 import type { OpenedDatabase } from "../types.ts";
+import { daysSinceSeedClock, shiftStatements } from "../../seed/demo-clock.ts";
 import { embeddedDemoDatabase } from "./embedded.ts";
 import { watchWalIndex } from "./wal-index.ts";
 
@@ -67,8 +68,15 @@ export function openDatabaseFile(path: string): BunOpenedDatabase {
   return checked(sqlite, path, path);
 }
 
-/** The demo database inside the executable, deserialized into memory read-only. */
-export async function openEmbeddedDemo(): Promise<BunOpenedDatabase> {
+/**
+ * The demo database inside the executable, deserialized into memory, moved to the day it is
+ * served (see seed/demo-clock.ts), then read-only.
+ */
+export async function openEmbeddedDemo(now = Date.now()): Promise<BunOpenedDatabase> {
   const bytes = await Bun.file(embeddedDemoDatabase).bytes();
-  return checked(Database.deserialize(bytes, { readonly: true, strict: true }), "embedded demo database", null);
+  const sqlite = Database.deserialize(bytes, { strict: true });
+  sqlite.transaction(() => {
+    for (const statement of shiftStatements(daysSinceSeedClock(now))) sqlite.run(statement);
+  })();
+  return checked(sqlite, "embedded demo database", null);
 }

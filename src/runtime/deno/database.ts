@@ -10,7 +10,7 @@ import type { ServiceDatabase } from "../../store/index.ts";
 import { DatabaseOpenError } from "../types.ts";
 import type { OpenedDatabase } from "../types.ts";
 import { repositoryFile } from "./files.ts";
-import { Database } from "./sqlite.ts";
+import { Database } from "../../sync/deno/sqlite.ts";
 import { watchWalIndex } from "./wal-index.ts";
 
 /** Opened with node:sqlite: the handle itself too, for tests and tools that read beside the store. */

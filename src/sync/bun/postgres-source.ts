@@ -2,8 +2,10 @@
 // clock read, then its snapshot transaction. Every failure leaves as SourceUnavailable with
 // the password taken out of the message.
 import { SQL } from "bun";
+import { BinaryCopyDecoder } from "../copy-binary.ts";
 import { rowConverter } from "../rows.ts";
 import type { ResultColumn, SqliteRow } from "../rows.ts";
+import type { SourceClock } from "../replication.ts";
 import type { DeletedRow, ForgeSource, Page, PageCursor, Snapshot } from "../source.ts";
 import { SourceUnavailable } from "../source.ts";
 import { clockSql, deletedAfterSql, maxDeletedSeqSql, snapshotSql, tableQueries } from "../source-queries.ts";
@@ -43,16 +45,41 @@ export function openPostgresSource(url: string): ForgeSource {
     return result.map((values) => c(values));
   };
   const run = (q: Query, text: string, params: unknown[]) => q.unsafe(text, params).values() as Promise<Values>;
+  const columnTypes = new Map<CopiedTable, ResultColumn[]>();
 
   const snapshotOf = (tx: Query, xmin: number, nextXid: number): Snapshot => ({
     xmin,
     nextXid,
-    async rowsAfter(table, after, limit): Promise<Page> {
+    async *streamRows(table, after, limit): AsyncIterable<SqliteRow[]> {
       const q = queriesFor(table);
-      const result = after ? await run(tx, q.rowsAfterKey, [...after.key, limit]) : await run(tx, q.firstRows, [limit]);
-      const rows = convert(`${table.name}:rows`, result, false);
-      const last = rows[rows.length - 1];
-      return { rows, next: rows.length === limit && last ? { key: keyOf(table, last) } : null };
+      let columns = columnTypes.get(table);
+      if (!columns) columnTypes.set(table, (columns = (await run(tx, q.columnTypes, [])).columns ?? []));
+      const decoder = new BinaryCopyDecoder(columns);
+      let reader: ReadableStreamDefaultReader<Uint8Array>;
+      try {
+        reader = tx.unsafe(q.copyRowsAfter(after, limit)).readable().getReader();
+      } catch (e) {
+        return fail(e);
+      }
+      let done = false;
+      try {
+        for (;;) {
+          let chunk: Awaited<ReturnType<typeof reader.read>>;
+          try {
+            chunk = await reader.read();
+          } catch (e) {
+            return fail(e);
+          }
+          if (chunk.done) break;
+          const rows = decoder.push(chunk.value);
+          if (rows.length > 0) yield rows;
+        }
+        done = true;
+        decoder.finish();
+      } finally {
+        // Left early (a stop, a failed write): end the COPY so the connection is free again.
+        if (!done) await reader.cancel().catch(() => {});
+      }
     },
     async changedRows(table, fromUs, after, limit): Promise<Page> {
       const q = queriesFor(table);
@@ -83,14 +110,23 @@ export function openPostgresSource(url: string): ForgeSource {
     },
   });
 
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  const sourceClock = async (): Promise<SourceClock> => {
+    try {
+      const [[us, standby, received, replayed, receiving, nowUs, replayedAtUs]] = (await run(sql, clockSql, [])) as [[string, boolean, string | null, string | null, boolean, string, string | null]];
+      return {
+        us: Number(us), standby: standby === true, receivedLsn: num(received), replayedLsn: num(replayed),
+        receiving: receiving === true, nowUs: Number(nowUs), replayedAtUs: num(replayedAtUs),
+      };
+    } catch (e) {
+      return fail(e);
+    }
+  };
+
   return {
+    sourceClock,
     async clockUs() {
-      try {
-        const [[us]] = (await run(sql, clockSql, [])) as [[string]];
-        return Number(us);
-      } catch (e) {
-        return fail(e);
-      }
+      return (await sourceClock()).us;
     },
     async currentXmin() {
       try {

@@ -6,6 +6,7 @@
 import pg from "pg";
 import { rowConverter } from "../rows.ts";
 import type { ResultColumn, SqliteRow } from "../rows.ts";
+import type { SourceClock } from "../replication.ts";
 import type { DeletedRow, ForgeSource, Page, PageCursor, Snapshot } from "../source.ts";
 import { SourceUnavailable } from "../source.ts";
 import { clockSql, deletedAfterSql, maxDeletedSeqSql, snapshotSql, tableQueries } from "../source-queries.ts";
@@ -16,6 +17,18 @@ import { redactSecrets } from "../redact.ts";
 import { timestamptzText } from "../watermarks.ts";
 
 type Values = unknown[][] & { columns?: ResultColumn[] };
+
+const quote = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`;
+
+/**
+ * The full load's read as a keyset SELECT ($1.. = the last key, then the limit): Bun's edge
+ * streams the same rows with a binary COPY, which pg cannot do without another package.
+ */
+function rowsAfterSql(table: CopiedTable, after: KeyValues | null): string {
+  const keys = table.key.map(quote).join(", ");
+  const where = after ? ` WHERE (${keys}) > (${table.key.map((_, i) => `$${i + 1}`).join(", ")})` : "";
+  return `SELECT ${table.columns.map(quote).join(", ")} FROM ${quote(table.name)}${where} ORDER BY ${keys} LIMIT $${after ? table.key.length + 1 : 1}`;
+}
 
 export function openPgSource(url: string): ForgeSource {
   const client = new pg.Client({
@@ -63,12 +76,14 @@ export function openPgSource(url: string): ForgeSource {
   const snapshot = (xmin: number, nextXid: number): Snapshot => ({
     xmin,
     nextXid,
-    async rowsAfter(table, after, limit): Promise<Page> {
-      const q = queriesFor(table);
-      const result = after ? await run(q.rowsAfterKey, [...after.key, limit]) : await run(q.firstRows, [limit]);
-      const rows = convert(`${table.name}:rows`, result, false);
-      const last = rows[rows.length - 1];
-      return { rows, next: rows.length === limit && last ? { key: keyOf(table, last) } : null };
+    async *streamRows(table, after, limit): AsyncIterable<SqliteRow[]> {
+      let result: Values;
+      try {
+        result = await run(rowsAfterSql(table, after), [...(after ?? []), limit]);
+      } catch (e) {
+        return fail(e);
+      }
+      if (result.length > 0) yield convert(`${table.name}:rows`, result, false);
     },
     async changedRows(table, fromUs, after, limit): Promise<Page> {
       const q = queriesFor(table);
@@ -107,8 +122,18 @@ export function openPgSource(url: string): ForgeSource {
     }
   };
 
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  const sourceClock = async (): Promise<SourceClock> => {
+    const [us, standby, received, replayed, receiving, nowUs, replayedAtUs] = await first(clockSql);
+    return {
+      us: Number(us), standby: standby === true, receivedLsn: num(received), replayedLsn: num(replayed),
+      receiving: receiving === true, nowUs: Number(nowUs), replayedAtUs: num(replayedAtUs),
+    };
+  };
+
   return {
-    clockUs: async () => Number((await first(clockSql))[0]),
+    sourceClock,
+    clockUs: async () => (await sourceClock()).us,
     currentXmin: async () => Number((await first(snapshotSql))[0]),
     async inSnapshot(read) {
       let readError: unknown = null;

@@ -1,69 +1,12 @@
-// The service's SQLite file as the sync writes it under Deno (node:sqlite), with the same
-// pragmas, statements and progress rows as Bun's edge (src/sync/bun/sqlite-copy.ts).
-import { DatabaseSync } from "node:sqlite";
-import type { StatementSync } from "node:sqlite";
-import { applyMigrations } from "../../../db/migrations/apply.ts";
-import { progressEntries, progressFromEntries, syncStateKeys } from "../copy.ts";
-import type { CopyTarget, SyncProgress } from "../copy.ts";
-import type { SqliteRow } from "../rows.ts";
-import { copiedTables } from "../tables.ts";
-import type { CopiedTable, KeyValues } from "../tables.ts";
+// The service's SQLite file as the sync writes it under Deno, through node:sqlite's adapter
+// (./sqlite.ts); the copy itself is ../sqlite-copy.ts, shared with Bun's edge.
+import type { CopyTarget } from "../copy.ts";
+import type { Heartbeat } from "../heartbeat.ts";
+import { sqliteCopyOver } from "../sqlite-copy.ts";
+import type { CopyDatabase } from "../sqlite-copy.ts";
+import { Database } from "./sqlite.ts";
 
-interface TableStatements { upsert: StatementSync; remove: StatementSync }
-
-export function openSqliteCopy(path: string): CopyTarget {
-  const db = new DatabaseSync(path);
-  db.exec("PRAGMA busy_timeout = 10000");
-  db.exec("PRAGMA journal_mode = WAL");
-  // WAL with NORMAL: a commit is atomic and survives a killed process; only an OS crash can lose the last ones.
-  db.exec("PRAGMA synchronous = NORMAL");
-  db.exec("PRAGMA cache_size = -65536");
-  applyMigrations({ exec: (sql) => db.exec(sql), query: (sql) => db.prepare(sql) });
-
-  const statements = new Map<CopiedTable, TableStatements>(copiedTables.map((t) => {
-    const columns = t.columns.join(", ");
-    const placeholders = t.columns.map(() => "?").join(", ");
-    const updates = t.columns.filter((c) => !t.key.includes(c)).map((c) => `${c} = excluded.${c}`).join(", ");
-    const keyMatch = t.key.map((k) => `${k} = ?`).join(" AND ");
-    return [t, {
-      upsert: db.prepare(`INSERT INTO ${t.name} (${columns}) VALUES (${placeholders}) ON CONFLICT (${t.key.join(", ")}) DO UPDATE SET ${updates}`),
-      remove: db.prepare(`DELETE FROM ${t.name} WHERE ${keyMatch}`),
-    }];
-  }));
-  const writeState = db.prepare("INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
-  const readState = db.prepare(`SELECT key, value FROM sync_state WHERE key IN (${syncStateKeys.map(() => "?").join(", ")})`);
-
-  let progress: SyncProgress = progressFromEntries(
-    new Map((readState.all(...syncStateKeys) as unknown as { key: string; value: string }[]).map((r) => [r.key, r.value])),
-  );
-
-  return {
-    progress: () => progress,
-    begin() {
-      db.exec("BEGIN IMMEDIATE");
-    },
-    upsert(table: CopiedTable, rows: readonly SqliteRow[]) {
-      const upsert = statements.get(table)!.upsert;
-      for (const row of rows) upsert.run(...row);
-    },
-    remove(table: CopiedTable, keys: readonly KeyValues[]) {
-      const remove = statements.get(table)!.remove;
-      for (const key of keys) remove.run(...key);
-    },
-    clear() {
-      for (const t of copiedTables) db.exec(`DELETE FROM ${t.name}`);
-    },
-    commit(next: Partial<SyncProgress>) {
-      for (const [key, value] of progressEntries(next)) writeState.run(key, value);
-      db.exec("COMMIT");
-      progress = { ...progress, ...next };
-    },
-    rollback() {
-      if (db.isTransaction) db.exec("ROLLBACK");
-    },
-    close() {
-      if (db.isTransaction) db.exec("ROLLBACK");
-      db.close();
-    },
-  };
+/** `heartbeat`: the row the file gets with every commit (see heartbeat.ts). */
+export function openSqliteCopy(path: string, heartbeat: () => Heartbeat): CopyTarget {
+  return sqliteCopyOver(new Database(path, { create: true }) as unknown as CopyDatabase, heartbeat);
 }

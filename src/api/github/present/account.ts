@@ -18,10 +18,10 @@ export function simpleUser(account: AccountFacts, surface: SurfaceUrls) {
     id: account.id,
     node_id: nodeId(account.type === "Organization" ? "Organization" : "User", account.id),
     // Where github.com serves it (github.com/<login>.png); the forge has no avatar of its own here.
-    avatar_url: `${surface.web}/${login}.png`,
+    avatar_url: `${surface.html}/${login}.png`,
     gravatar_id: "",
     url: api,
-    html_url: `${surface.web}/${login}`,
+    html_url: `${surface.html}/${login}`,
     followers_url: `${api}/followers`,
     following_url: `${api}/following{/other_user}`,
     gists_url: `${api}/gists{/gist_id}`,

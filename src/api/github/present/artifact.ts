@@ -5,7 +5,14 @@ import { isoSeconds } from "../../time.ts";
 import { nodeId } from "../node-id.ts";
 import type { RepositoryView } from "./repository.ts";
 
-export function artifact(a: WorkflowArtifact, run: RunRecord, view: RepositoryView, now: number) {
+/** What an artifact tells of the run that made it. */
+export type ArtifactRun = Pick<RunRecord, "id" | "headRef" | "headSha">;
+
+export function isExpired(a: WorkflowArtifact, now: number): boolean {
+  return a.expiresAt !== null && a.expiresAt <= now;
+}
+
+export function artifact(a: WorkflowArtifact, run: ArtifactRun, view: RepositoryView, now: number) {
   const url = `${view.urls.api}/actions/artifacts/${a.id}`;
   return {
     id: a.id,
@@ -14,7 +21,7 @@ export function artifact(a: WorkflowArtifact, run: RunRecord, view: RepositoryVi
     size_in_bytes: a.sizeInBytes,
     url,
     archive_download_url: `${url}/zip`,
-    expired: a.expiresAt !== null && a.expiresAt <= now,
+    expired: isExpired(a, now),
     created_at: isoSeconds(a.createdAt),
     expires_at: isoSeconds(a.expiresAt),
     updated_at: isoSeconds(a.updatedAt),

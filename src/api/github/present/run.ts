@@ -27,7 +27,7 @@ function leading(run: RunRecord, view: RepositoryView, createdAt: string) {
     display_title: run.displayTitle,
     run_number: run.runNumber,
     run_attempt: run.runAttempt,
-    referenced_workflows: null,
+    referenced_workflows: [],
     event: run.event,
     status: githubStatus(run.status),
     conclusion: run.conclusion,
