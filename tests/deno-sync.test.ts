@@ -14,6 +14,7 @@ import { compiledExecutable, denoEntry, startDenoServer } from "./support/binary
 import type { RunningServer } from "./support/binary.ts";
 import { postgresForTests, readerPassword, startTestPostgres } from "./support/postgres.ts";
 import type { TestDatabase, TestPostgres } from "./support/postgres.ts";
+import { until } from "./support/tools.ts";
 
 const { binaries } = postgresForTests();
 let pg: TestPostgres;
@@ -21,16 +22,6 @@ let db: TestDatabase;
 let dir: string;
 const auth = { authorization: "token demo_alice_repo" };
 const runs = "/api/v1/repos/alice/hello-world/actions/runs";
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(50);
-  }
-}
 
 async function syncOnce(command: string[], file: string): Promise<{ code: number; output: string }> {
   const proc = Bun.spawn([...command, "sync", "--from", db.readerUrl, "--db", file, "--once"], {

@@ -1,5 +1,5 @@
 // Opening the service's SQLite database with node:sqlite under Deno, always read-only, behind
-// drizzle's bun-sqlite session over the adapter in sqlite.ts. The same checks and the same
+// drizzle's bun-sqlite session over the adapter in src/sync/deno/sqlite.ts. The same checks and the same
 // messages as Bun's edge (src/runtime/bun/database.ts).
 import { readFileSync } from "node:fs";
 import { createTableRelationsHelpers, extractTablesRelationalConfig } from "drizzle-orm";

@@ -1,7 +1,7 @@
 // The forge's PostgreSQL under Deno, through the `pg` package from npm: the source of Bun's
 // edge (src/sync/bun/postgres-source.ts) over another client. Chosen over `postgres` by
-// measurement (bench/deno-sync.ts): under Deno it read keyset pages 1.4-1.6 times as fast,
-// in three runs on a shared machine. One connection: a poll's clock read, then its snapshot
+// measurement (bench/deno-sync.ts): under Deno it read keyset pages 1.1-1.6 times as fast,
+// in four runs on a shared machine. One connection: a poll's clock read, then its snapshot
 // transaction. Every failure leaves as SourceUnavailable with the password taken out.
 import pg from "pg";
 import { rowConverter } from "../rows.ts";
