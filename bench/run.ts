@@ -5,7 +5,7 @@
 // across machines.
 //
 //   npm run bench -- [--repos 1100] [--runs 1000000] [--seconds 6] [--rounds 3] [--connections 16]
-//                    [--change-every 200] [--no-postgres] [--only TEXT]
+//                    [--change-every 200] [--no-postgres] [--only TEXT] [--deno]
 //
 // Each workload runs in rounds of --seconds on each target, a round loading the ceiling, the
 // service (on unchanged data, then while a writer commits to its file every --change-every ms,
@@ -17,6 +17,8 @@
 // The mixed workload (bench/mixed.ts) asks for thousands of URLs over every repository, one at
 // random per request, on unchanged data, while one run changes every --change-every ms, and
 // while ten repositories do; its ceiling serves each URL's recorded bytes.
+// --deno adds the same service under Deno (src/main-deno.ts),
+// remembering answers and not, to each round: its ratios to the executable's on the same workloads.
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -43,6 +45,7 @@ const { values: args } = parseArgs({
     "change-every": { type: "string", default: "200" },
     "no-postgres": { type: "boolean", default: false },
     only: { type: "string" },
+    deno: { type: "boolean", default: false },
   },
 });
 const repos = Number(args.repos);
@@ -88,13 +91,13 @@ if (!existsSync(dataset)) {
 }
 
 // 2. The service.
-async function startService(dbFile: string, name: string, extra: string[] = []) {
+async function startService(dbFile: string, name: string, extra: string[] = [], command: string[] = [exe]) {
   const t0 = performance.now();
   // Its log goes to a file, as it would in production: read back by a process of its own, the
   // lines would take CPU from the load generator on a small machine, which the ceiling is spared.
   const logFile = join(work, `${name}.log`);
   rmSync(logFile, { force: true });
-  const { proc, url } = await startServeProcess([exe, "serve", "--db", dbFile, "--port", "0", ...unlimited, ...extra],
+  const { proc, url } = await startServeProcess([...command, "serve", "--db", dbFile, "--port", "0", ...unlimited, ...extra],
     { env: { ...process.env } as Record<string, string>, stdout: { file: logFile }, stderr: "inherit", startTimeoutMs: 120_000 });
   return { proc, url: url!, t0 };
 }
@@ -125,10 +128,16 @@ const service = await startService(dataset, "service");
 // The same service remembering no answer: what every request costs when the data changes
 // between any two of them (a busy forge, followed by the sync, can commit many times a second).
 const uncached = await startService(dataset, "service-uncached", ["--response-cache-mb", "0"]);
+// The same two under Deno, with --deno.
+const { denoEntry } = await import("../tests/support/binary.ts");
+const deno = args.deno ? await startService(dataset, "service-deno", [], denoEntry) : null;
+const denoUncached = args.deno ? await startService(dataset, "service-deno-uncached", ["--response-cache-mb", "0"], denoEntry) : null;
 // Whatever happens below, the services do not outlive the bench.
 process.once("exit", () => {
   service.proc.kill();
   uncached.proc.kill();
+  deno?.proc.kill();
+  denoUncached?.proc.kill();
 });
 step(`service at ${service.url}`);
 
@@ -252,6 +261,8 @@ type Row = {
   ratio: number; overPostgres: number; changingRatio: number; changingOverPostgres: number; uncachedRatio: number; uncachedOverPostgres: number;
   /** How many times PostgreSQL the ceiling itself is: no Bun service can beat PostgreSQL by more. */
   ceilingOverPostgres: number;
+  /** With --deno: the service under Deno, and its ratios to the executable's in the same rounds. */
+  deno: LoadResult | null; denoUncached: LoadResult | null; denoRatio: number; denoUncachedRatio: number;
 };
 const rows: Row[] = [];
 for (const w of workloads) {
@@ -265,12 +276,16 @@ for (const w of workloads) {
   const ch: LoadResult[] = [];
   const u: LoadResult[] = [];
   const p: LoadResult[] = [];
+  const d: LoadResult[] = [];
+  const du: LoadResult[] = [];
   for (let round = 0; round < rounds; round++) {
     c.push(await wrk(`http://127.0.0.1:${ceiling.port}`, requests, load));
     s.push(await wrk(service.url, requests, load));
     ch.push(await whileChanging(requests));
     u.push(await wrk(uncached.url, requests, load));
     if (postgres) p.push(await wrk(postgres.url, requests, load));
+    if (deno) d.push(await wrk(deno.url, requests, load));
+    if (denoUncached) du.push(await wrk(denoUncached.url, requests, load));
   }
   rows.push({
     name: w.name,
@@ -286,6 +301,10 @@ for (const w of workloads) {
     ratio: median(s.map((r, i) => r.rps / c[i]!.rps)),
     overPostgres: postgres ? median(s.map((r, i) => r.rps / p[i]!.rps)) : NaN,
     ceilingOverPostgres: postgres ? median(c.map((r, i) => r.rps / p[i]!.rps)) : NaN,
+    deno: deno ? combined(d) : null,
+    denoUncached: denoUncached ? combined(du) : null,
+    denoRatio: deno ? median(d.map((r, i) => r.rps / s[i]!.rps)) : NaN,
+    denoUncachedRatio: denoUncached ? median(du.map((r, i) => r.rps / u[i]!.rps)) : NaN,
   });
 }
 // The mixed workload: each round the ceiling, the service on unchanged data, while one run
@@ -322,7 +341,9 @@ const cacheUsage = await (async () => {
 const peakKb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${service.proc.pid}/status`, "utf8"))?.[1] ?? NaN);
 service.proc.kill();
 uncached.proc.kill();
-await Promise.all([service.proc.exited, uncached.proc.exited]);
+deno?.proc.kill();
+denoUncached?.proc.kill();
+await Promise.all([service.proc.exited, uncached.proc.exited, deno?.proc.exited, denoUncached?.proc.exited]);
 ceiling.stop(true);
 mixCeiling.stop(true);
 await postgres?.close();
@@ -369,6 +390,14 @@ const lines = [
   ] : []),
   "",
   `Peak memory of the service (VmHWM): ${f(peakKb / 1024)} MB. Start-up, spawn to first 200 on a runs page (median of 7): ${f(startup, 1)} ms.`,
+  ...(deno ? [
+    "",
+    "The same service under Deno (src/main-deno.ts: node:sqlite, Deno.serve), in the same rounds; ratios to the executable's req/s:",
+    "",
+    "| workload | Deno req/s | × executable | p99 ms | Deno, nothing remembered, req/s | × executable, nothing remembered | errors |",
+    "|---|---:|---:|---:|---:|---:|---:|",
+    ...rows.map((r) => `| ${r.name} | ${f(r.deno!.rps)} | ${f(r.denoRatio, 2)} | ${f(r.deno!.p99ms, 2)} | ${f(r.denoUncached!.rps)} | ${f(r.denoUncachedRatio, 2)} | ${r.deno!.errors + r.denoUncached!.errors} |`),
+  ] : []),
 ];
 console.log(lines.join("\n"));
 await Bun.write(join(work, "results.md"), lines.join("\n") + "\n");

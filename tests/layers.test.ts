@@ -24,11 +24,15 @@ const layers: [rank: number, prefix: string][] = [
   [7, "src/runtime/"],
   [7, "src/config/"],
   [8, "src/commands/"],
+  [9, "src/cli.ts"],
   [9, "src/main.ts"],
+  [9, "src/main-deno.ts"],
 ];
 
 /** Where Bun's own APIs may be imported. */
 const bunEdges = ["src/runtime/bun/", "src/sync/bun/", "src/seed/sqlite.ts", "src/seed/postgres.ts"];
+/** Where Deno's own APIs (the Deno global) and node:sqlite may be used. */
+const denoEdges = ["src/runtime/deno/", "src/sync/deno/"];
 
 function sources(dir: string): string[] {
   return readdirSync(join(root, dir)).flatMap((name) => {
@@ -93,9 +97,24 @@ describe("layers", () => {
     expect(outside).toEqual([]);
   });
 
+  test("Deno's APIs only in the Deno edges, and neither runtime's edges import the other's", () => {
+    const outside = files.filter((file) => !denoEdges.some((edge) => file.startsWith(edge)))
+      .filter((file) => {
+        const code = readFileSync(join(root, file), "utf8").replace(/^\s*(\/\/|\*).*$/gm, "");
+        return importsOf(file).includes("node:sqlite") || /\bDeno\.[a-z]/.test(code);
+      });
+    expect(outside).toEqual([]);
+    const crossing = [...graph].filter(([file, deps]) =>
+      (denoEdges.some((e) => file.startsWith(e)) && deps.some((d) => bunEdges.some((e) => d.startsWith(e))))
+      || (bunEdges.some((e) => file.startsWith(e)) && deps.some((d) => denoEdges.some((e) => d.startsWith(e)))));
+    expect(crossing).toEqual([]);
+  });
+
   test("the checker sees imports (it would pass on anything if it saw none)", () => {
     expect(graph.get("src/http/app.ts")).toContain("src/http/pipeline.ts");
     expect(importsOf("src/runtime/bun/database.ts")).toContain("bun:sqlite");
-    expect(graph.get("src/main.ts")).toContain("src/commands/serve.ts");
+    expect(graph.get("src/cli.ts")).toContain("src/commands/serve.ts");
+    expect(graph.get("src/main-deno.ts")).toContain("src/runtime/deno/index.ts");
+    expect(importsOf("src/sync/deno/sqlite.ts")).toContain("node:sqlite");
   });
 });

@@ -1,17 +1,16 @@
 // The whole app in-process, as production composes it (src/http/app.ts), over the seeded
 // database or a given file, and a req() helper in the style of Elysia's own tests (always
 // http://localhost: Elysia mis-parses hosts under 4 characters). Limits and logs are off
-// unless asked for; remembered answers are on, as in production.
+// unless asked for; remembered answers are on, as in production. The runtime's edges are
+// Bun's, or Deno's under `npm run test:deno` (support/runtime.ts).
 import { createApp } from "../../src/http/app.ts";
 import type { AppOptions } from "../../src/http/app.ts";
 import type { Peer } from "../../src/http/pipeline.ts";
 import { defaultLimits } from "../../src/limits/config.ts";
 import type { LimitsConfig } from "../../src/limits/config.ts";
 import { createStore } from "../../src/store/index.ts";
-import { openDatabaseFile } from "../../src/runtime/bun/database.ts";
-import { bunCodec } from "../../src/runtime/bun/codec.ts";
-import { embeddedDocsAssets } from "../../src/runtime/bun/embedded.ts";
 import { seededDatabase } from "./db.ts";
+import { edges } from "./runtime.ts";
 
 export interface ReqOptions { token?: string; method?: string; headers?: Record<string, string> }
 
@@ -28,13 +27,13 @@ export interface TestAppOptions extends Partial<Omit<AppOptions, "store" | "limi
 
 export async function testApp(options: TestAppOptions = {}) {
   const { db, changeSignal = true, limits, peer: address, ...rest } = options;
-  const opened = openDatabaseFile(db ?? (await seededDatabase()));
+  const opened = edges.openDatabaseFile(db ?? (await seededDatabase()));
   const store = createStore(opened.db);
   const app = createApp({
     store,
     dataVersion: changeSignal ? opened.dataVersion : undefined,
-    docsAssets: embeddedDocsAssets,
-    codec: bunCodec,
+    docsAssets: edges.docsAssets,
+    codec: edges.codec,
     limits: limits && { ...defaultLimits, ...limits },
     ...rest,
   });

@@ -1,5 +1,5 @@
-// The real compiled executable, built once per test process, and a way to run it as a
-// server process on a free port (or a unix socket) and wait until it answers.
+// The real compiled executable, built once per test process, and a way to run it (or the
+// Deno entry) as a server process on a free port (or a unix socket) and wait until it answers.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
@@ -34,11 +34,26 @@ export interface RunningServer {
 
 /** Start `serve` with these extra flags; resolves once it has logged its `started` line. */
 export async function startServer(args: string[], env: Record<string, string> = {}): Promise<RunningServer> {
-  const exe = await compiledExecutable();
+  return startServing([await compiledExecutable()], args, env);
+}
+
+/** The Deno entry (src/main-deno.ts), with the permissions of `npm run start:deno`. */
+export const denoEntry = [
+  join(root, "node_modules", ".bin", "deno"), "run",
+  "--allow-read", "--allow-write", "--allow-net", "--allow-env", "--allow-sys", "--allow-ffi",
+  "--config", join(root, "deno.json"), join(root, "src", "main-deno.ts"),
+];
+
+/** Start `serve` under Deno with these extra flags, as startServer does with the executable. */
+export function startDenoServer(args: string[], env: Record<string, string> = {}): Promise<RunningServer> {
+  return startServing(denoEntry, args, env);
+}
+
+async function startServing(command: string[], args: string[], env: Record<string, string>): Promise<RunningServer> {
   const withPort = args.includes("--port") || args.includes("--unix-socket") ? args : [...args, "--port", "0"];
   const cwd = tempDir("cwd");
   let out = "";
-  const server = await startServeProcess([exe, "serve", ...withPort], {
+  const server = await startServeProcess([...command, "serve", ...withPort], {
     cwd, env: { PATH: process.env.PATH ?? "", ...env }, stdout: { onLine: (line) => (out += line + "\n") },
   }).catch((e) => {
     removeTempDir(cwd);

@@ -1,0 +1,156 @@
+// The service's SQLite file as the sync writes it, over any driver with bun:sqlite's shape
+// (bun:sqlite itself in bun/sqlite-copy.ts, node:sqlite's adapter in deno/sqlite-copy.ts).
+// WAL, so the API's read-only connections keep answering from the last commit while a batch
+// is written; a busy timeout, so a checkpoint or a second writer is waited for rather than failed.
+import { applyMigrations } from "../../db/migrations/apply.ts";
+import { repoChangeTriggers } from "../../db/migrations/index.ts";
+import { progressEntries, progressFromEntries, syncStateKeys } from "./copy.ts";
+import type { CopyTarget, SyncProgress } from "./copy.ts";
+import type { SqliteRow, SqliteValue } from "./rows.ts";
+import { copiedTables } from "./tables.ts";
+import { heartbeatColumns, heartbeatValues } from "./heartbeat.ts";
+import type { Heartbeat } from "./heartbeat.ts";
+import type { CopiedTable, KeyValues } from "./tables.ts";
+
+/** What the copy asks of a SQLite driver: bun:sqlite's Database has it, and so has the node:sqlite adapter. */
+export interface CopyStatement {
+  run(...values: SqliteValue[]): unknown;
+  all(...values: SqliteValue[]): unknown[];
+  get(...values: SqliteValue[]): unknown;
+}
+export interface CopyDatabase {
+  run(sql: string): unknown;
+  exec(sql: string): void;
+  prepare(sql: string): CopyStatement;
+  query(sql: string): CopyStatement;
+  readonly inTransaction: boolean;
+  close(): void;
+}
+
+interface TableStatements { upsert: CopyStatement; upsertMany: CopyStatement; remove: CopyStatement }
+
+/** Rows per multi-row upsert: one call binds this many rows, a third less CPU per row than one at a time. */
+const rowsPerStatement = 32;
+
+/** The copy over an open database; `heartbeat`: the row the file gets with every commit (see heartbeat.ts). */
+export function sqliteCopyOver(db: CopyDatabase, heartbeat: () => Heartbeat): CopyTarget {
+  db.run("PRAGMA busy_timeout = 10000");
+  db.run("PRAGMA journal_mode = WAL");
+  // WAL with NORMAL: a commit is atomic and survives a killed process; only an OS crash can lose the last ones.
+  db.run("PRAGMA synchronous = NORMAL");
+  db.run("PRAGMA cache_size = -65536");
+  applyMigrations(db);
+
+  const statements = new Map<CopiedTable, TableStatements>(copiedTables.map((t) => {
+    const columns = t.columns.join(", ");
+    const placeholders = `(${t.columns.map(() => "?").join(", ")})`;
+    const updates = t.columns.filter((c) => !t.key.includes(c)).map((c) => `${c} = excluded.${c}`).join(", ");
+    const keyMatch = t.key.map((k) => `${k} = ?`).join(" AND ");
+    // Rows of one statement are applied in order, so a key twice in it still ends as its last row.
+    const upsert = (rows: number) =>
+      `INSERT INTO ${t.name} (${columns}) VALUES ${Array(rows).fill(placeholders).join(", ")} ON CONFLICT (${t.key.join(", ")}) DO UPDATE SET ${updates}`;
+    return [t, {
+      upsert: db.prepare(upsert(1)),
+      upsertMany: db.prepare(upsert(rowsPerStatement)),
+      remove: db.prepare(`DELETE FROM ${t.name} WHERE ${keyMatch}`),
+    }];
+  }));
+  const writeState = db.prepare("INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+  const writeHeartbeat = db.prepare(
+    `INSERT OR REPLACE INTO sync_heartbeat (id, ${heartbeatColumns.join(", ")}) VALUES (1, ${heartbeatColumns.map(() => "?").join(", ")})`,
+  );
+  const readState = db.prepare(`SELECT key, value FROM sync_state WHERE key IN (${syncStateKeys.map(() => "?").join(", ")})`);
+
+  // A full load writes without the per-row change counts (migration 0004): each of its commits
+  // counts every repository and every fact as changed instead, and the triggers come back in
+  // the commit that starts following. A load resumed after a stop finds them already gone.
+  const countEverything = db.prepare("UPDATE repo_changes SET writes = writes + 1 WHERE repo_id IN (0, -1)");
+  const presentTriggers = () => new Set((db.query("SELECT name FROM sqlite_master WHERE type = 'trigger'").all() as { name: string }[]).map((r) => r.name));
+  let counting = repoChangeTriggers.every((t) => presentTriggers().has(t.name));
+  const stopCounting = () => {
+    for (const t of repoChangeTriggers) db.run(`DROP TRIGGER IF EXISTS ${t.name}`);
+    counting = false;
+  };
+  const startCounting = () => {
+    const present = presentTriggers();
+    for (const t of repoChangeTriggers) if (!present.has(t.name)) db.run(t.sql);
+    counting = true;
+  };
+
+  let progress: SyncProgress = progressFromEntries(
+    new Map((readState.all(...syncStateKeys) as { key: string; value: string }[]).map((r) => [r.key, r.value])),
+  );
+
+  return {
+    progress: () => progress,
+    begin() {
+      db.run("BEGIN IMMEDIATE");
+    },
+    upsert(table: CopiedTable, rows: readonly SqliteRow[]) {
+      const { upsert, upsertMany } = statements.get(table)!;
+      const width = table.columns.length;
+      const values: SqliteValue[] = new Array(width * rowsPerStatement);
+      let r = 0;
+      for (; r + rowsPerStatement <= rows.length; r += rowsPerStatement) {
+        for (let i = 0; i < rowsPerStatement; i++) {
+          const row = rows[r + i]!;
+          for (let c = 0; c < width; c++) values[i * width + c] = row[c]!;
+        }
+        upsertMany.run(...values);
+      }
+      for (; r < rows.length; r++) upsert.run(...rows[r]!);
+    },
+    remove(table: CopiedTable, keys: readonly KeyValues[]) {
+      const remove = statements.get(table)!.remove;
+      for (const key of keys) remove.run(...key);
+    },
+    clear() {
+      stopCounting();
+      for (const t of copiedTables) db.run(`DELETE FROM ${t.name}`);
+    },
+    dropIndexes() {
+      // The copied tables' own indexes (not their primary keys, which have no SQL), in creation order.
+      const indexes = db.query(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+        AND tbl_name IN (${copiedTables.map(() => "?").join(", ")}) ORDER BY rowid`).all(...copiedTables.map((t) => t.name)) as { name: string; sql: string }[];
+      for (const { name } of indexes) db.run(`DROP INDEX "${name.replaceAll('"', '""')}"`);
+      return indexes.map((i) => i.sql);
+    },
+    execute(statement: string) {
+      db.run(statement);
+    },
+    commit(next: Partial<SyncProgress>) {
+      for (const [key, value] of progressEntries(next)) writeState.run(key, value);
+      if (!counting) countEverything.run();
+      if (!counting && (next.phase ?? progress.phase) === "following") startCounting();
+      writeHeartbeat.run(...heartbeatValues(heartbeat()));
+      db.run("COMMIT");
+      progress = { ...progress, ...next };
+    },
+    beat() {
+      if (db.inTransaction) {
+        writeHeartbeat.run(...heartbeatValues(heartbeat()));
+        return;
+      }
+      db.run("BEGIN IMMEDIATE");
+      try {
+        writeHeartbeat.run(...heartbeatValues(heartbeat()));
+        db.run("COMMIT");
+      } catch (e) {
+        if (db.inTransaction) db.run("ROLLBACK");
+        throw e;
+      }
+    },
+    rollback() {
+      if (db.inTransaction) db.run("ROLLBACK");
+      counting = repoChangeTriggers.every((t) => presentTriggers().has(t.name));
+    },
+    clearHeartbeat() {
+      if (db.inTransaction) db.run("ROLLBACK");
+      db.run("DELETE FROM sync_heartbeat");
+    },
+    close() {
+      if (db.inTransaction) db.run("ROLLBACK");
+      db.close();
+    },
+  };
+}
