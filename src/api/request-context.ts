@@ -24,6 +24,8 @@ export class RequestContext {
   route: string | null = null;
   /** Set by the auth chain when it admits the request to a repository's data. */
   grant: Grant | null = null;
+  /** Answered 304 from a remembered answer whose tag the client named (not `*`): it cost nothing, so it is not charged. */
+  notModifiedFromMemory = false;
   private decided: Authentication | undefined;
 
   constructor(

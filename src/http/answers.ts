@@ -15,7 +15,7 @@ import { mayRead } from "../auth/access.ts";
 import type { Scope } from "../auth/scopes.ts";
 import type { RequestContext } from "../api/request-context.ts";
 import { SerializedJson } from "../api/serialized-json.ts";
-import { describedBy, entityTag, matchesIfNoneMatch, varyOn } from "./conditional.ts";
+import { describedBy, entityTag, ifNoneMatch, matchesIfNoneMatch, varyOn } from "./conditional.ts";
 import { acceptsGzip, gzipFromBytes } from "./encoding.ts";
 import type { Codec } from "./encoding.ts";
 import { jsonType } from "./errors.ts";
@@ -113,7 +113,12 @@ export class Answers {
     ctx.route = hit.route;
     const headers = preparedHeaders(hit, user.scopes.join(", "));
     const request = ctx.request;
-    if (matchesIfNoneMatch(request.headers.get("if-none-match"), hit.etag)) return new Response(null, { status: 304, headers: headers.notModified });
+    const match = ifNoneMatch(request.headers.get("if-none-match"), hit.etag);
+    if (match !== null) {
+      // `*` matches every answer: a client that sends it learns nothing it had, so it pays.
+      ctx.notModifiedFromMemory = match === "tag";
+      return new Response(null, { status: 304, headers: headers.notModified });
+    }
     if (hit.body.byteLength >= gzipFromBytes && acceptsGzip(request.headers.get("accept-encoding"))) {
       hit.gzipped ??= this.codec.gzip(hit.body);
       return new Response(hit.gzipped, { status: 200, headers: headers.okGzipped });

@@ -76,14 +76,15 @@ function isOperational(url: string, start: number): boolean {
 const shortestRoutableOrigin = 11;
 
 export class Pipeline {
-  private readonly tokens: Ledgers<number> | null;
+  /** By user: all of a user's tokens share one budget, as on GitHub (the refusal names the user). */
+  private readonly users: Ledgers<number> | null;
   private readonly addresses: Ledgers<string> | null;
   /** Whose token it is matters to the log line and the limits, even where no route asks. */
   private readonly identifies: boolean;
 
   constructor(private readonly opts: PipelineOptions) {
     const limits = opts.limits;
-    this.tokens = limits && new Ledgers({ perHour: limits.tokenRequestsPerHour, perMinute: limits.requestsPerMinute, concurrent: limits.concurrentRequests });
+    this.users = limits && new Ledgers({ perHour: limits.tokenRequestsPerHour, perMinute: limits.requestsPerMinute, concurrent: limits.concurrentRequests });
     this.addresses = limits && new Ledgers({ perHour: limits.anonymousRequestsPerHour, perMinute: limits.requestsPerMinute, concurrent: limits.concurrentRequests });
     this.identifies = opts.logger !== null || limits !== null;
   }
@@ -131,8 +132,8 @@ export class Pipeline {
     let ledgers: Ledgers<number> | Ledgers<string>;
     let ledger: Ledger;
     if (holder) {
-      ledgers = this.tokens!;
-      ledger = this.tokens!.ledger(holder.tokenId, now);
+      ledgers = this.users!;
+      ledger = this.users!.ledger(holder.userId, now);
     } else {
       key = addressKey(peer?.address(request) ?? null);
       ledgers = this.addresses!;
@@ -160,7 +161,8 @@ export class Pipeline {
       const charge = entry.charge;
       if (charge && !charge.settled) {
         charge.settled = true;
-        result.then((r) => charge.ledgers.settle(charge.ledger, r.status, charge.window), () => charge.ledgers.settle(charge.ledger, 500, charge.window));
+        const settle = () => charge.ledgers.settle(charge.ledger, false, charge.window);
+        result.then(settle, settle);
       } else result.catch(() => {});
       return this.finish(entry, errorResponse(timeoutError(limits.requestTimeoutMs)));
     } catch (error) {
@@ -179,7 +181,8 @@ export class Pipeline {
     const { ctx, charge, rejection } = entry;
     if (charge && !charge.settled) {
       charge.settled = true;
-      charge.ledgers.settle(charge.ledger, answer.status, charge.window);
+      // Free only when nothing was computed: a 304 from memory for the tag the client named.
+      charge.ledgers.settle(charge.ledger, ctx.notModifiedFromMemory, charge.window);
     }
     const response = withHeaders(answer, ctx.id, charge);
     const seconds = (performance.now() - entry.startedAt) / 1000;
