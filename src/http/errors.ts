@@ -2,6 +2,7 @@
 // own failures (validation, unknown route, parse) are translated; anything unexpected is
 // logged in full and shown to the client as a bare "Internal error", never a stack trace.
 import { Elysia } from "elysia";
+import { decimalPattern } from "../api/model.ts";
 import { contextOf } from "../api/request-context.ts";
 import type { RequestContext } from "../api/request-context.ts";
 import { ApiError } from "../errors.ts";
@@ -42,7 +43,7 @@ function describe(schema: Record<string, unknown> | undefined): string {
     const numeric = anyOf.find((s) => s.type === "integer" || s.type === "number");
     if (numeric) return numeric.type === "integer" ? "an integer" : "a number";
   }
-  if (schema.type === "integer") return "an integer";
+  if (schema.type === "integer" || (schema.type === "string" && schema.pattern === decimalPattern)) return "an integer";
   if (schema.type === "number") return "a number";
   if (schema.type === "boolean") return "true or false";
   return "a valid value";

@@ -102,6 +102,12 @@ export class Pipeline {
     const entry: Entry = { ctx, startedAt: performance.now(), operational: isOperational(url, pathStart), rejection: null, charge: null };
     metrics.inFlight++;
     try {
+      // Two Host headers (which the runtime joins with ", ") or a list in one: RFC 9112 § 3.2 wants a 400.
+      const host = request.headers.get("host");
+      if (host !== null && host.includes(",")) {
+        entry.rejection = "malformed";
+        return this.finish(entry, errorResponse(new ApiError("invalid", "Bad Request: a request has exactly one Host", { status: 400 })));
+      }
       const oversize = limits ? oversizeRequest(request, limits.maxUrlBytes, limits.maxHeaderBytes) : null;
       if (oversize) {
         entry.rejection = oversize.status === 414 ? "url_too_long" : "headers_too_large";
