@@ -13,6 +13,11 @@ export const defaults = {
   get responseCacheBytes(): number {
     return this.responseCacheMib * 1024 * 1024;
   },
+  /**
+   * The store's lookup caches (tokens, repositories, memberships, listing totals), each bounded
+   * in bytes: keys are what requests send. 4 MiB holds some 10,000 tokens or repositories.
+   */
+  lookupCacheBytes: 4 * 1024 * 1024,
   logLevel: "info",
   logFormat: "auto",
   limits: {
