@@ -12,6 +12,7 @@
 // scope, ActionRepoRead) runs for the request that asks.
 import { ApiError } from "../errors.ts";
 import { mayRead } from "../auth/access.ts";
+import { hasScope } from "../auth/scopes.ts";
 import type { Scope } from "../auth/scopes.ts";
 import type { RequestContext } from "../api/request-context.ts";
 import { SerializedJson } from "../api/serialized-json.ts";
@@ -106,10 +107,15 @@ export class Answers {
    */
   lookup(ctx: RequestContext): Response | null {
     if (this.remembered === null || ctx.dataVersion === null || ctx.request.method !== "GET") return null;
-    const hit = this.remembered.get(ctx.url, ctx.dataVersion);
-    if (hit === undefined) return null;
+    // Access is decided before anything remembered is looked at, from the repository the path
+    // names: a request that may not read it takes the same steps whether the repository
+    // exists (and has answers remembered) or not, so its timing says nothing either way.
+    const named = repositoryInPath(ctx.url, ctx.origin.length);
+    if (named === null) return null;
     const user = ctx.authentication;
-    if (user instanceof ApiError || !mayRead(ctx.store, user, hit.owner, hit.repo, hit.scope, ctx.dataVersion)) return null;
+    if (user instanceof ApiError || !mayRead(ctx.store, user, named.owner, named.repo, "repo:read", ctx.dataVersion)) return null;
+    const hit = this.remembered.get(ctx.url, ctx.dataVersion);
+    if (hit === undefined || hit.owner !== named.owner || hit.repo !== named.repo || !hasScope(user.scopes, hit.scope)) return null;
     ctx.route = hit.route;
     const headers = preparedHeaders(hit, user.scopes.join(", "));
     const request = ctx.request;
@@ -153,6 +159,33 @@ export class Answers {
     if (notModified) return new Response(null, { status: 304 });
     if (gzipped) return new Response(gzipped, { status: 200, headers: { "content-type": jsonType, "content-encoding": "gzip" } });
     return new Response(bytes, { status: 200, headers: { "content-type": jsonType } });
+  }
+}
+
+const repositoryPrefixes = ["/repos/", "/api/v1/repos/", "/api/v3/repos/"];
+
+/** Owner and repository as the router decodes them from `…/repos/{owner}/{repo}/…`; null for any other path. */
+function repositoryInPath(url: string, pathStart: number): { owner: string; repo: string } | null {
+  for (const prefix of repositoryPrefixes) {
+    if (!url.startsWith(prefix, pathStart)) continue;
+    const ownerStart = pathStart + prefix.length;
+    const ownerEnd = url.indexOf("/", ownerStart);
+    if (ownerEnd === -1) return null;
+    const repoEnd = url.indexOf("/", ownerEnd + 1);
+    if (repoEnd === -1) return null;
+    const owner = segment(url.slice(ownerStart, ownerEnd));
+    const repo = segment(url.slice(ownerEnd + 1, repoEnd));
+    return owner === null || repo === null ? null : { owner, repo };
+  }
+  return null;
+}
+
+function segment(raw: string): string | null {
+  if (!raw.includes("%")) return raw;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return null;
   }
 }
 
