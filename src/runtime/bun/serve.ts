@@ -1,6 +1,8 @@
 // Listening with Bun.serve: TCP (optionally TLS) and/or a unix socket, one entry behind them
 // all, and a graceful stop that lets in-flight requests finish.
 import type { Server } from "bun";
+import { lstatSync, unlinkSync } from "node:fs";
+import { connect } from "node:net";
 import type { Peer } from "../../http/pipeline.ts";
 import type { Log } from "../../observability/log.ts";
 import type { Entry, ListenOptions, Listening } from "../types.ts";
@@ -24,6 +26,7 @@ export async function listen(entry: Entry, opts: ListenOptions, log: Log): Promi
     urls.push(server.url.href);
   }
   if (opts.unixSocket) {
+    await removeStaleSocket(opts.unixSocket);
     servers.push(Bun.serve({ unix: opts.unixSocket, fetch: (req) => entry(req, null), error }));
     urls.push(`unix:${opts.unixSocket}`);
   }
@@ -45,4 +48,29 @@ export async function listen(entry: Entry, opts: ListenOptions, log: Log): Promi
     return stopping;
   };
   return { urls, stop };
+}
+
+/**
+ * A socket file left by a server that was killed (kill -9 leaves it behind, and binding it
+ * again fails with EADDRINUSE) is removed; one a live server answers on is never touched:
+ * starting then fails, saying so. Anything else at the path is left for the bind to refuse.
+ */
+async function removeStaleSocket(path: string): Promise<void> {
+  let isSocket: boolean;
+  try {
+    isSocket = lstatSync(path).isSocket();
+  } catch {
+    return;
+  }
+  if (!isSocket) return;
+  const listening = await new Promise<boolean>((resolve) => {
+    const probe = connect({ path });
+    probe.once("connect", () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once("error", () => resolve(false));
+  });
+  if (listening) throw new Error(`${path} is in use: another server is listening on it`);
+  unlinkSync(path);
 }
