@@ -5,6 +5,8 @@ export const defaults = {
   host: "127.0.0.1",
   port: 8080,
   shutdownGraceSeconds: 10,
+  /** Past this age (when the data's age is known: a sync), every API answer is a 503. */
+  maxStalenessSeconds: 300,
   /**
    * Remembered answers' budget. A GitHub runs page of 30 runs is about 360 KB of JSON (each run
    * embeds its repository), so 64 MiB holds some 170 such pages besides the small answers.

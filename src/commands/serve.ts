@@ -43,6 +43,9 @@ export async function serve(config: ServeConfig, runtime: Runtime): Promise<numb
     database: opened.db,
     readiness: sync ? () => readiness(sync.status()) : undefined,
     syncStatus: sync ? () => sync.status() : undefined,
+    // The data's age as the sync knows it; a file another process syncs says nothing here yet.
+    dataAsOf: sync ? () => sync.dataAsOf() : undefined,
+    maxStalenessMs: config.maxStalenessMs,
   });
 
   const listening = await runtime.listen(app.fetch, {

@@ -18,6 +18,7 @@ export const serveCommand: CommandSpec = {
     "public-url": { type: "string", env: "ACTIONS_RUNS_PUBLIC_URL", placeholder: "URL", description: "Base of the absolute URLs in responses (default: the request's own origin)" },
     "sync-from": { type: "string", env: "ACTIONS_RUNS_SYNC_FROM", placeholder: "URL", description: "Keep --db live by following this forge PostgreSQL database" },
     "shutdown-grace": { type: "integer", env: "ACTIONS_RUNS_SHUTDOWN_GRACE", placeholder: "SECONDS", default: defaults.shutdownGraceSeconds, min: 0, max: 3600, description: "On SIGTERM/SIGINT, time allowed for in-flight requests" },
+    "max-staleness": { type: "integer", env: "ACTIONS_RUNS_MAX_STALENESS", placeholder: "SECONDS", default: defaults.maxStalenessSeconds, min: 0, max: 31_536_000, description: "With --sync-from: answer 503 once the data is older than this (0: serve it however old)" },
     "response-cache-mb": { type: "integer", env: "ACTIONS_RUNS_RESPONSE_CACHE_MB", placeholder: "MIB", default: defaults.responseCacheMib, min: 0, max: 65_536, description: "Memory for remembered answers, kept while the data is unchanged (0: every answer recomputed)" },
     "log-level": { type: "string", env: "ACTIONS_RUNS_LOG_LEVEL", placeholder: "LEVEL", default: defaults.logLevel, description: "debug, info, warn or error (one line per request at info)" },
     "log-format": { type: "string", env: "ACTIONS_RUNS_LOG_FORMAT", placeholder: "FORMAT", default: defaults.logFormat, description: "json, text, or auto: text on a terminal, JSON otherwise" },

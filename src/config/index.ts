@@ -32,6 +32,8 @@ export interface ServeConfig {
   publicUrl?: string;
   syncFrom?: string;
   shutdownGraceSeconds: number;
+  /** 0: data of any age is served. */
+  maxStalenessMs: number;
   responseCacheBytes: number;
   log: LogConfig;
   limits: LimitsConfig;
@@ -90,6 +92,7 @@ export function serveConfigFrom(opts: ParsedOptions): ServeConfig {
     publicUrl: publicUrl?.replace(/\/+$/, ""),
     syncFrom,
     shutdownGraceSeconds: int(opts, "shutdown-grace"),
+    maxStalenessMs: int(opts, "max-staleness") * 1000,
     responseCacheBytes: int(opts, "response-cache-mb") * 1024 * 1024,
     log: logConfig(opts),
     limits: {

@@ -54,6 +54,13 @@ export interface AppOptions {
   readiness?: () => { ready: boolean; [k: string]: unknown };
   /** The sync's figures for /metrics; absent, or null, when the database is not followed by a sync. */
   syncStatus?: () => SyncFacts | null;
+  /**
+   * When the data was last known to match its source (ms since the epoch; null: not yet, as
+   * while a first load runs); absent when nothing says (a file nobody reports on, the demo).
+   */
+  dataAsOf?: () => number | null;
+  /** With `dataAsOf`: older data than this gets every API request a 503 (0 or absent: served however old). */
+  maxStalenessMs?: number;
 }
 
 export interface App {
@@ -126,7 +133,8 @@ export function createApp(opts: AppOptions): App {
   // answer is ready at once (a sync throw is still caught by the pipeline).
   const route = router.fetch as Handler;
 
-  const pipeline = new Pipeline({ store: opts.store, dataVersion: opts.dataVersion, now, answers, metrics, logger, limits: opts.limits ?? null });
+  const freshness = opts.dataAsOf && opts.maxStalenessMs ? { dataAsOf: opts.dataAsOf, maxAgeMs: opts.maxStalenessMs } : null;
+  const pipeline = new Pipeline({ store: opts.store, dataVersion: opts.dataVersion, now, answers, metrics, logger, limits: opts.limits ?? null, freshness });
   const fetch = (request: Request, peer: Peer | null = null) => pipeline.serve(request, peer, route);
   return {
     fetch,

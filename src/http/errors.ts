@@ -18,6 +18,7 @@ const documentation: Record<ErrorCode, string> = {
   rate_limited: "https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting",
   secondary_rate_limited: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
   timeout: "https://docs.github.com/rest",
+  unavailable: "https://docs.github.com/rest",
   internal: "https://docs.github.com/rest",
 };
 

@@ -39,6 +39,27 @@ export interface PipelineOptions {
   logger: Logger | null;
   /** Null: no limits at all. */
   limits: LimitsConfig | null;
+  /** Null: data of any age is served. */
+  freshness?: Freshness | null;
+}
+
+/** How old the data may be before the API stops answering from it. */
+export interface Freshness {
+  dataAsOf(): number | null;
+  maxAgeMs: number;
+}
+
+/**
+ * The 503 of data too old to serve, or null. Failing closed: a sync that cannot follow its
+ * source (down, or refused a table) must not go on serving what it may have revoked since.
+ */
+function staleness(freshness: Freshness, now: number): ApiError | null {
+  const asOf = freshness.dataAsOf();
+  if (asOf !== null && now - asOf <= freshness.maxAgeMs) return null;
+  const message = asOf === null
+    ? "Service Unavailable: the data is not loaded yet"
+    : `Service Unavailable: the data is stale, last brought up to date ${Math.round((now - asOf) / 1000)} s ago (at most ${freshness.maxAgeMs / 1000} s allowed)`;
+  return new ApiError("unavailable", message, { headers: { "retry-after": "5" } });
 }
 
 /** What admitting a request charged to its client, settled once its answer is known. */
@@ -112,6 +133,11 @@ export class Pipeline {
       if (oversize) {
         entry.rejection = oversize.status === 414 ? "url_too_long" : "headers_too_large";
         return this.finish(entry, errorResponse(oversize));
+      }
+      const freshness = this.opts.freshness;
+      if (freshness && !entry.operational) {
+        const stale = staleness(freshness, ctx.now);
+        if (stale) return this.finish(entry, errorResponse(stale));
       }
       if (this.identifies && !entry.operational) {
         const authentication = ctx.authentication;
