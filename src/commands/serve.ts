@@ -75,8 +75,8 @@ export async function serve(config: ServeConfig, runtime: Runtime): Promise<numb
 
   await new Promise<void>((resolve) => {
     const onSignal = (signal: string) => {
-      log("stopping", { signal });
-      void listening.stop().then(async () => {
+      log("draining", { signal });
+      void listening.stop({ listenerClosed: () => log("stopping", { signal }) }).then(async () => {
         await sync?.stop();
         opened.close();
         log("stopped");

@@ -40,8 +40,12 @@ export interface ListenOptions {
 
 export interface Listening {
   urls: string[];
-  /** No new connections; in-flight requests finish, for up to the grace period. */
-  stop(): Promise<void>;
+  /**
+   * Drain, then close: for a moment every answer carries `Connection: close` (requests already
+   * sent are read and answered), then no new connections, and in-flight requests finish, for up
+   * to the grace period; `listenerClosed` is called when the listener is closed.
+   */
+  stop(hooks?: { listenerClosed?: () => void }): Promise<void>;
 }
 
 export interface Runtime {
