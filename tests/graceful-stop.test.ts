@@ -18,7 +18,7 @@ class Connection {
   private buffer = Buffer.alloc(0);
   private constructor(private readonly socket: Socket) {
     socket.on("data", (chunk) => {
-      this.buffer = Buffer.concat([this.buffer, chunk]);
+      this.buffer = Buffer.concat([this.buffer, chunk as Buffer]);
       this.parse();
     });
     socket.on("close", () => (this.closed = true));
