@@ -6,9 +6,13 @@ import { stdoutLogger } from "../observability/logger.ts";
 import type { Runtime } from "../runtime/types.ts";
 import { demoTokens } from "../seed/fixtures.ts";
 import { createStore } from "../store/index.ts";
-import { startSync } from "../sync/index.ts";
 import type { SyncStatus } from "../sync/index.ts";
+import { servedDatabase } from "./served-database.ts";
 import { version } from "../version.ts";
+
+const stoppedStatus: SyncStatus = {
+  state: "stopped", since: 0, lastBatchAt: null, dataAsOf: null, lagMs: null, fresh: false, rowsApplied: 0, polls: 0, load: null, lastError: null,
+};
 
 /** /readyz: ready while the copy is fresh; otherwise 503, with how far behind it is. */
 function readiness(s: SyncStatus) {
@@ -27,24 +31,27 @@ export async function serve(config: ServeConfig, runtime: Runtime): Promise<numb
   const log = logger.log;
   const { db: dbFile, limits } = config;
 
-  // The sync creates the file and its tables before it returns, so it starts first; the API
-  // then reads the same file on its own read-only connection while batches land (WAL).
-  const sync = config.syncFrom !== undefined ? startSync({ edges: runtime.sync, from: config.syncFrom, dbPath: dbFile!, log }) : null;
-  const opened = dbFile === undefined ? await runtime.openEmbeddedDemo() : runtime.openDatabaseFile(dbFile);
+  // A file is watched and, broken, brought back (served-database.ts); the sync, if any, writes
+  // it on its own connection while the API reads it on another (WAL).
+  const served = dbFile === undefined ? null : servedDatabase(runtime, dbFile, config.syncFrom, log);
+  const demo = served === null ? await runtime.openEmbeddedDemo() : null;
+  const sync = served?.sync() ? () => served.sync() : null;
   const app = createApp({
-    store: createStore(opened.db),
-    dataVersion: opened.dataVersion,
+    store: served?.store ?? createStore(demo!.db),
+    dataVersion: served?.dataVersion ?? demo!.dataVersion,
+    dataFault: served?.fault,
     publicUrl: config.publicUrl,
     docsAssets: runtime.docsAssets,
     codec: runtime.codec,
     responseCacheBytes: config.responseCacheBytes,
     logger,
     limits,
-    database: opened.db,
-    readiness: sync ? () => readiness(sync.status()) : undefined,
-    syncStatus: sync ? () => sync.status() : undefined,
+    database: served?.db ?? demo!.db,
+    // Between a rebuild's start and its end there is no sync: the data is as old as it was.
+    readiness: sync ? () => readiness(sync()?.status() ?? stoppedStatus) : undefined,
+    syncStatus: sync ? () => sync()?.status() ?? null : undefined,
     // The data's age as the sync knows it; a file another process syncs says nothing here yet.
-    dataAsOf: sync ? () => sync.dataAsOf() : undefined,
+    dataAsOf: sync ? () => sync()?.dataAsOf() ?? null : undefined,
     maxStalenessMs: config.maxStalenessMs,
   });
 
@@ -61,8 +68,8 @@ export async function serve(config: ServeConfig, runtime: Runtime): Promise<numb
   log("started", {
     version,
     runtime: runtime.name,
-    database: opened.source,
-    change_signal: opened.changeSignal,
+    database: dbFile ?? demo!.source,
+    change_signal: served?.changeSignal ?? demo!.changeSignal,
     listening: listening.urls,
     public_url: config.publicUrl ?? null,
     shutdown_grace_s: config.shutdownGraceSeconds,
@@ -77,8 +84,8 @@ export async function serve(config: ServeConfig, runtime: Runtime): Promise<numb
     const onSignal = (signal: string) => {
       log("draining", { signal });
       void listening.stop({ listenerClosed: () => log("stopping", { signal }) }).then(async () => {
-        await sync?.stop();
-        opened.close();
+        await served?.close();
+        demo?.close();
         log("stopped");
         logger.flush();
         resolve();

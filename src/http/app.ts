@@ -61,6 +61,8 @@ export interface AppOptions {
   dataAsOf?: () => number | null;
   /** With `dataAsOf`: older data than this gets every API request a 503 (0 or absent: served however old). */
   maxStalenessMs?: number;
+  /** What is wrong with the database file (see the runtime's OpenedDatabase.fault): a 503 for every API request, and for /readyz. */
+  dataFault?: () => string | null;
 }
 
 export interface App {
@@ -117,7 +119,8 @@ export function createApp(opts: AppOptions): App {
     })
     .get("/healthz", () => ({ status: "ok" }), { detail: { hide: true } })
     .get("/readyz", ({ set }) => {
-      const state = opts.readiness?.() ?? { ready: true, sync: "none" };
+      const fault = opts.dataFault?.() ?? null;
+      const state = fault !== null ? { ...opts.readiness?.(), ready: false, fault } : opts.readiness?.() ?? { ready: true, sync: "none" };
       if (!state.ready) set.status = 503;
       return state;
     }, { detail: { hide: true } })
@@ -134,7 +137,7 @@ export function createApp(opts: AppOptions): App {
   const route = router.fetch as Handler;
 
   const freshness = opts.dataAsOf && opts.maxStalenessMs ? { dataAsOf: opts.dataAsOf, maxAgeMs: opts.maxStalenessMs } : null;
-  const pipeline = new Pipeline({ store: opts.store, dataVersion: opts.dataVersion, now, answers, metrics, logger, limits: opts.limits ?? null, freshness });
+  const pipeline = new Pipeline({ store: opts.store, dataVersion: opts.dataVersion, now, answers, metrics, logger, limits: opts.limits ?? null, freshness, dataFault: opts.dataFault ?? null });
   const fetch = (request: Request, peer: Peer | null = null) => pipeline.serve(request, peer, route);
   return {
     fetch,

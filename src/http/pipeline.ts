@@ -41,6 +41,8 @@ export interface PipelineOptions {
   limits: LimitsConfig | null;
   /** Null: data of any age is served. */
   freshness?: Freshness | null;
+  /** What is wrong with the database file, if anything: then every API request is a 503. */
+  dataFault?: (() => string | null) | null;
 }
 
 /** How old the data may be before the API stops answering from it. */
@@ -133,6 +135,11 @@ export class Pipeline {
       if (oversize) {
         entry.rejection = oversize.status === 414 ? "url_too_long" : "headers_too_large";
         return this.finish(entry, errorResponse(oversize));
+      }
+      const fault = entry.operational ? null : this.opts.dataFault?.() ?? null;
+      if (fault !== null) {
+        // Fails closed: a broken file answers nothing rather than 500s or an old inode's data.
+        return this.finish(entry, errorResponse(new ApiError("unavailable", `Service Unavailable: the database file is ${fault.split(":")[0]}`, { headers: { "retry-after": "5" } })));
       }
       const freshness = this.opts.freshness;
       if (freshness && !entry.operational) {

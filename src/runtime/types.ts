@@ -18,6 +18,11 @@ export interface OpenedDatabase {
   dataVersion: () => number;
   /** How changes are noticed, for the start-up line. */
   changeSignal: string;
+  /**
+   * What is wrong with the file (truncated, corrupt, unlinked, replaced), checked a few times
+   * a second and at every change; null while it is whole. Absent: nothing to watch (in memory).
+   */
+  fault?: () => string | null;
   close(): void;
 }
 

@@ -64,6 +64,14 @@ export function openSqliteCopy(path: string): CopyTarget {
     },
     close() {
       if (db.inTransaction) db.run("ROLLBACK");
+      // Statements finalized first: with any left open, SQLite defers the close (a "zombie"
+      // connection), and the WAL is neither checkpointed nor removed, so the file alone is not the copy.
+      for (const s of statements.values()) {
+        s.upsert.finalize();
+        s.remove.finalize();
+      }
+      writeState.finalize();
+      readState.finalize();
       db.close();
     },
   };
