@@ -10,6 +10,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { seedPostgres } from "../src/seed/postgres.ts";
 import { startServer } from "./support/binary.ts";
+import { until } from "./support/wait.ts";
 import type { RunningServer } from "./support/binary.ts";
 import { seededCopy } from "./support/db.ts";
 import { postgresForTests, startTestPostgres } from "./support/postgres.ts";
@@ -22,15 +23,6 @@ afterAll(async () => {
   await pg?.destroy();
 });
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(20);
-  }
-}
 
 const path = "/api/v1/repos/alice/hello-world/actions/runs?per_page=2";
 const get = (server: RunningServer) => fetch(`${server.url}${path}`, { headers: { authorization: "token demo_alice_repo" } });

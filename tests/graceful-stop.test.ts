@@ -8,6 +8,7 @@ import { connect } from "node:net";
 import type { Socket } from "node:net";
 import { startServer } from "./support/binary.ts";
 import { seededDatabase } from "./support/db.ts";
+import { acceptsConnection } from "./support/wait.ts";
 
 interface Answer { status: number; connectionClose: boolean; bodyBytes: number }
 
@@ -63,16 +64,6 @@ class Connection {
   }
 }
 
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: "127.0.0.1", port });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
 
 const paths = [
   "/api/v1/repos/alice/hello-world/actions/runs?per_page=50",
@@ -109,7 +100,7 @@ test("SIGTERM: requests sent just before it (keep-alive, pipelined) and after it
   for (const c of later) await c.until(2);
   while (!server.output().includes('"event":"stopping"')) await Bun.sleep(5);
   await Bun.sleep(20);
-  const refused = !(await accepts(port));
+  const refused = !(await acceptsConnection(port));
   const code = await server.proc.exited;
   const exitedAfter = performance.now() - signalledAt;
 

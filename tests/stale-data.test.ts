@@ -13,6 +13,7 @@ import { hashToken } from "../src/auth/tokens.ts";
 import { seedPostgres } from "../src/seed/postgres.ts";
 import { serveConfig } from "../src/config/index.ts";
 import { startServer } from "./support/binary.ts";
+import { until } from "./support/wait.ts";
 import type { RunningServer } from "./support/binary.ts";
 import { postgresForTests, readerRole, startTestPostgres } from "./support/postgres.ts";
 import type { TestDatabase, TestPostgres } from "./support/postgres.ts";
@@ -24,15 +25,6 @@ let db: TestDatabase;
 let server: RunningServer;
 const secret = "/repos/alice/secret-project/actions/runs?per_page=1";
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(50);
-  }
-}
 
 const get = (path: string, token = "demo_alice_repo") => fetch(`${server.url}${path}`, { headers: { authorization: `token ${token}` } });
 
