@@ -5,7 +5,7 @@
 // forge's PostgreSQL into a new file and swapped in, without a restart.
 import { afterAll, describe, expect, test } from "bun:test";
 import { copyFileSync, renameSync, rmSync, truncateSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { seedPostgres } from "../src/seed/postgres.ts";
@@ -17,11 +17,19 @@ import { postgresForTests, startTestPostgres } from "./support/postgres.ts";
 import type { TestPostgres } from "./support/postgres.ts";
 
 const servers: RunningServer[] = [];
+const folders: string[] = [];
 let pg: TestPostgres | undefined;
 afterAll(async () => {
   for (const s of servers) await s.stop();
   await pg?.destroy();
+  for (const f of folders) rmSync(f, { recursive: true, force: true });
 });
+
+function folder(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  folders.push(dir);
+  return dir;
+}
 
 
 const path = "/api/v1/repos/alice/hello-world/actions/runs?per_page=2";
@@ -51,7 +59,8 @@ async function expectFailsClosed(server: RunningServer, breakIt: () => void, wha
 describe("a file served without a sync", () => {
   test("truncated, overwritten: 503 at once, one log line; unlinked or replaced: 503, then a good file at the path is served", async () => {
     const file = await seededCopy();
-    const spare = join(mkdtempSync(join(tmpdir(), "actions-runs-spare-")), "spare.sqlite");
+    folders.push(dirname(file));
+    const spare = join(folder("actions-runs-spare-"), "spare.sqlite");
     copyFileSync(file, spare);
     const server = await startServer(["--db", file]);
     servers.push(server);
@@ -88,7 +97,7 @@ describe("a copy kept by --sync-from", () => {
     pg = await startTestPostgres(binaries!);
     const db = await pg.createDatabase("file_faults");
     await seedPostgres(db.adminUrl, { repos: 3, runs: 100, seed: 7 });
-    const file = join(mkdtempSync(join(tmpdir(), "actions-runs-faults-")), "runs.sqlite");
+    const file = join(folder("actions-runs-faults-"), "runs.sqlite");
     const server = await startServer(["--db", file, "--sync-from", db.readerUrl]);
     servers.push(server);
     await until("ready", async () => ((await fetch(`${server.url}/readyz`)).status === 200 ? true : undefined));

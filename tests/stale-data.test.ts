@@ -6,7 +6,7 @@
 // gets its 401.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { SQL } from "bun";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hashToken } from "../src/auth/tokens.ts";
@@ -23,6 +23,7 @@ const maxStalenessSeconds = 3;
 let pg: TestPostgres;
 let db: TestDatabase;
 let server: RunningServer;
+let folder: string | undefined;
 const secret = "/repos/alice/secret-project/actions/runs?per_page=1";
 
 
@@ -33,13 +34,15 @@ beforeAll(async () => {
   pg = await startTestPostgres(binaries);
   db = await pg.createDatabase("stale_data");
   await seedPostgres(db.adminUrl, { repos: 3, runs: 100, seed: 5 });
-  const file = join(mkdtempSync(join(tmpdir(), "actions-runs-stale-")), "runs.sqlite");
+  folder = mkdtempSync(join(tmpdir(), "actions-runs-stale-"));
+  const file = join(folder, "runs.sqlite");
   server = await startServer(["--db", file, "--sync-from", db.readerUrl, "--max-staleness", String(maxStalenessSeconds)]);
 }, 60_000);
 
 afterAll(async () => {
   await server?.stop();
   await pg?.destroy();
+  if (folder) rmSync(folder, { recursive: true, force: true });
 });
 
 test("--max-staleness defaults to 300 s; 0 turns it off", () => {
