@@ -5,6 +5,8 @@ export const defaults = {
   host: "127.0.0.1",
   port: 8080,
   shutdownGraceSeconds: 10,
+  /** Past this age (when the data's age is known: a sync), every API answer is a 503. */
+  maxStalenessSeconds: 300,
   /**
    * Remembered answers' budget, counted as they lie in memory (src/http/answers.ts). A GitHub
    * runs page of 30 runs is about 360 KB of JSON but is kept gzip-encoded, about 24 KB; the
@@ -15,6 +17,11 @@ export const defaults = {
   get responseCacheBytes(): number {
     return this.responseCacheMib * 1024 * 1024;
   },
+  /**
+   * The store's lookup caches (tokens, repositories, memberships, listing totals), each bounded
+   * in bytes: keys are what requests send. 4 MiB holds some 10,000 tokens or repositories.
+   */
+  lookupCacheBytes: 4 * 1024 * 1024,
   logLevel: "info",
   logFormat: "auto",
   limits: {

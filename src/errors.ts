@@ -13,6 +13,7 @@ export type ErrorCode =
   | "rate_limited"        // 403: the client's hourly budget is spent (GitHub's primary rate limit)
   | "secondary_rate_limited" // 429: too many requests in a minute, or at once (GitHub's secondary limits)
   | "timeout"             // 503: no answer within the request deadline
+  | "unavailable"         // 503: the data is too old to serve, or its file is broken
   | "internal";           // 500: a bug; logged in full, shown as "Internal error"
 
 export interface FieldError {
@@ -33,6 +34,7 @@ const statusOf: Record<ErrorCode, number> = {
   rate_limited: 403,
   secondary_rate_limited: 429,
   timeout: 503,
+  unavailable: 503,
   internal: 500,
 };
 

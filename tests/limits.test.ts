@@ -60,11 +60,18 @@ describe("hourly rate limit per token", () => {
     expect(await over.json()).toEqual({ message: "API rate limit exceeded for user ID 1.", documentation_url: rateLimitDocs });
   });
 
-  test("each token has its own budget (the refusal names the user)", async () => {
-    const { req } = await limitedApp({ tokenRequestsPerHour: 1 });
+  test("each user has one budget, shared by all of the user's tokens (the refusal names the user)", async () => {
+    const { req } = await limitedApp({ tokenRequestsPerHour: 2 });
     expect((await req(runs, { token: "demo_alice_repo" })).status).toBe(200);
+    // Another of alice's tokens draws on the same budget: a second token buys no second hour.
+    const second = await req(runs, { token: "demo_alice_read" });
+    expect(second.status).toBe(200);
+    expect(second.headers.get("x-ratelimit-used")).toBe("2");
     expect((await req(runs, { token: "demo_alice_repo" })).status).toBe(403);
-    expect((await req(runs, { token: "demo_alice_read" })).status).toBe(200);
+    const alice = await req(runs, { token: "demo_alice_future" });
+    expect(alice.status).toBe(403);
+    expect(((await alice.json()) as { message: string }).message).toBe("API rate limit exceeded for user ID 1.");
+    expect((await req(runs, { token: "demo_bob_read" })).status).toBe(200);
     expect((await req(runs, { token: "demo_bob_read" })).status).toBe(200);
     const bob = await req(runs, { token: "demo_bob_read" });
     expect(((await bob.json()) as { message: string }).message).toBe("API rate limit exceeded for user ID 2.");
@@ -87,6 +94,41 @@ describe("hourly rate limit per token", () => {
     const again = await req(runs, { token: "demo_alice_repo", headers: { "if-none-match": etag } });
     expect(again.status).toBe(304);
     expect(again.headers.get("x-ratelimit-used")).toBe("3");
+  });
+
+  test("If-None-Match: * earns no discount, though it matches (304); junk parameters make each one computed", async () => {
+    const { req } = await limitedApp({ tokenRequestsPerHour: 100, requestsPerMinute: 5 });
+    for (let i = 1; i <= 5; i++) {
+      const res = await req(`${runs}&junk=${i}`, { token: "demo_alice_repo", headers: { "if-none-match": "*" } });
+      expect(res.status).toBe(304);
+      expect(res.headers.get("x-ratelimit-used")).toBe(String(i));
+    }
+    // The per-minute cap counted all of them: the sixth is refused.
+    expect((await req(`${runs}&junk=6`, { token: "demo_alice_repo", headers: { "if-none-match": "*" } })).status).toBe(429);
+  });
+
+  test("a 304 computed by the router (nothing remembered yet) is charged; one from memory for the tag named is not", async () => {
+    const { req } = await limitedApp({ tokenRequestsPerHour: 100 });
+    const { req: other } = await limitedApp({});
+    // The tag, learnt from another app: this one has not remembered the answer yet.
+    const etag = (await other(runs, { token: "demo_alice_repo" })).headers.get("etag")!;
+    const computed = await req(runs, { token: "demo_alice_repo", headers: { "if-none-match": etag } });
+    expect(computed.status).toBe(304);
+    expect(computed.headers.get("x-ratelimit-used")).toBe("1");
+    const remembered = await req(runs, { token: "demo_alice_repo", headers: { "if-none-match": `"x", ${etag}` } });
+    expect(remembered.status).toBe(304);
+    expect(remembered.headers.get("x-ratelimit-used")).toBe("1");
+    const wildcard = await req(runs, { token: "demo_alice_repo", headers: { "if-none-match": "*" } });
+    expect(wildcard.status).toBe(304);
+    expect(wildcard.headers.get("x-ratelimit-used")).toBe("2");
+  });
+
+  test("the per-minute cap counts the free 304s too", async () => {
+    const { req } = await limitedApp({ tokenRequestsPerHour: 100, requestsPerMinute: 3 });
+    const etag = (await req(runs, { token: "demo_alice_repo" })).headers.get("etag")!;
+    expect((await req(runs, { token: "demo_alice_repo", headers: { "if-none-match": etag } })).status).toBe(304);
+    expect((await req(runs, { token: "demo_alice_repo", headers: { "if-none-match": etag } })).status).toBe(304);
+    expect((await req(runs, { token: "demo_alice_repo", headers: { "if-none-match": etag } })).status).toBe(429);
   });
 
   test("a 304 does not count even when the budget is down to its last request", async () => {
@@ -170,13 +212,13 @@ describe("ledgers", () => {
     const t0 = 1_000_000;
     const a = ledgers.ledger("a", t0);
     expect(ledgers.admit(a, t0)).toBeNull();
-    ledgers.settle(a, 200, a.hourEndsAt);
+    ledgers.settle(a, false, a.hourEndsAt);
     expect(ledgers.admit(a, t0 + 1000)).toBeNull();
-    ledgers.settle(a, 200, a.hourEndsAt);
+    ledgers.settle(a, false, a.hourEndsAt);
     expect(ledgers.admit(a, t0 + 3_599_999)).toBe("hourly");
     expect(ledgers.admit(a, t0 + 3_600_000)).toBeNull();
     expect(a.hourUsed).toBe(1);
-    ledgers.settle(a, 200, a.hourEndsAt);
+    ledgers.settle(a, false, a.hourEndsAt);
     ledgers.ledger("b", t0 + 3_600_000);
     expect(ledgers.size).toBe(2);
     ledgers.ledger("c", t0 + 3 * 3_600_000);
@@ -189,7 +231,7 @@ describe("ledgers", () => {
     ledgers.admit(a, 0);
     const charged = a.hourEndsAt;
     ledgers.admit(a, 3_600_000);
-    ledgers.settle(a, 304, charged);
+    ledgers.settle(a, true, charged);
     expect(a.hourUsed).toBe(1);
     expect(a.inFlight).toBe(1);
   });

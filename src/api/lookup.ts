@@ -22,7 +22,10 @@ export function findAttempt(run: RunRecord, raw: string): number {
 /** GitHub's `workflow_id`: the workflow's numeric id, or its file name (`ci.yml`) or path. */
 export function findWorkflow(store: Store, repoId: number, raw: string): Workflow {
   const id = /^[0-9]+$/.test(raw) ? parseId(raw) : null;
-  const found = id !== null ? store.getWorkflow(repoId, id) : store.getWorkflowByFile(repoId, raw);
+  // A NUL names no file (SQLite's C strings would stop at it); a number is only ever an id.
+  const found = id !== null ? store.getWorkflow(repoId, id)
+    : /^[0-9]+$/.test(raw) || raw === "" || raw.includes("\0") ? null
+    : store.getWorkflowByFile(repoId, raw);
   if (!found) throw ApiError.notFound();
   return found;
 }

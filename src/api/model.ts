@@ -19,9 +19,18 @@ export const RepoParams = t.Object({
 // the 404 of a missing one (as on GitHub) rather than a 422.
 export const RunParams = t.Object({ ...RepoParams.properties, run_id: t.String({ description: "Run id (numeric)" }) });
 
+/**
+ * A number in a query, as GitHub reads one: ASCII decimal digits only. Not t.Integer, which
+ * coerces with Number(): `0x10` is 16, `1e2` 100 and ` 5` 5 there (stack-notes P3).
+ */
+export const decimalPattern = "^[0-9]+$";
+export function decimal(description: string) {
+  return t.String({ pattern: decimalPattern, description, examples: ["1"] });
+}
+
 export const PageQuery = {
-  page: t.Optional(t.Integer({ description: "Page number, from 1", default: 1 })),
-  per_page: t.Optional(t.Integer({ description: "Results per page; default 30, values over 100 count as 100", default: 30 })),
+  page: t.Optional(decimal("Page number, from 1 (default 1)")),
+  per_page: t.Optional(decimal("Results per page; default 30, values over 100 count as 100")),
 };
 
 export const forgeStatuses = ["queued", "waiting", "running", "completed"] as const;
@@ -50,9 +59,12 @@ const resourceBySegment: Record<string, string> = { jobs: "WorkflowJob", workflo
 
 export const authResponses = { 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 422: ErrorBody };
 
-/** A numeric id from a path segment, or null when it cannot name anything that exists. */
+/**
+ * A numeric id from a path segment, or null when it cannot name anything that exists: only
+ * the id as written (`369`), never another spelling of it (`0369`, `0x171`, `369.0`).
+ */
 export function parseId(raw: string): number | null {
-  if (!/^[0-9]{1,16}$/.test(raw)) return null;
+  if (!/^[1-9][0-9]{0,15}$/.test(raw)) return null;
   const id = Number(raw);
   return Number.isSafeInteger(id) && id > 0 ? id : null;
 }

@@ -11,9 +11,10 @@ export const maxPage = 1_000_000_000;
 
 export interface PageRequest extends Slice { page: number; perPage: number }
 
-export function pageRequest(query: { page?: number; per_page?: number }, resource: string): PageRequest {
-  const page = query.page ?? 1;
-  const perPage = Math.min(query.per_page ?? defaultPerPage, maxPerPage);
+/** `page` and `per_page` as the route schema let them through: decimal digits, or absent. */
+export function pageRequest(query: { page?: string; per_page?: string }, resource: string): PageRequest {
+  const page = query.page === undefined ? 1 : Number(query.page);
+  const perPage = Math.min(query.per_page === undefined ? defaultPerPage : Number(query.per_page), maxPerPage);
   if (!Number.isSafeInteger(page) || page < 1 || page > maxPage) {
     throw ApiError.invalid(resource, "page", `page must be an integer from 1 to ${maxPage}`);
   }

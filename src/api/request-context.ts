@@ -32,6 +32,8 @@ export class RequestContext {
   grant: Grant | null = null;
   /** When the answer stops being true with no write to the data (an artifact expires): it is not remembered past then (ms). */
   trueUntil = Infinity;
+  /** Answered 304 from a remembered answer whose tag the client named (not `*`): it cost nothing, so it is not charged. */
+  notModifiedFromMemory = false;
   private decided: Authentication | undefined;
 
   constructor(

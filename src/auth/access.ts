@@ -33,8 +33,16 @@ export function mayRead(store: Store, user: TokenHolder, owner: string, name: st
   return hasScope(user.scopes, scope) && readableRepository(store, user, owner, name, version) !== null;
 }
 
+/**
+ * The longest names GitHub allows: a login of 39 characters, a repository name of 100. A
+ * longer one names nothing, and is answered as a repository that does not exist (GitHub's
+ * 404) before any lookup, so that it never reaches the store or its caches.
+ */
+export const longestName = { owner: 39, repo: 100 } as const;
+
 /** The repository named, if this user may read its Actions data; null as for one that does not exist. */
 function readableRepository(store: Store, user: TokenHolder, owner: string, name: string, version: DataVersion): RepositoryRecord | null {
+  if (owner.length > longestName.owner || name.length > longestName.repo) return null;
   const repo = store.findRepository(owner, name, version);
   return repo !== null && canReadActions(user, repo, store, version) ? repo : null;
 }

@@ -6,24 +6,41 @@ import { stdoutLogger } from "../observability/logger.ts";
 import type { Runtime } from "../runtime/types.ts";
 import { demoTokens } from "../seed/fixtures.ts";
 import { createStore } from "../store/index.ts";
-import { startSync } from "../sync/index.ts";
-import { fileSyncHealth } from "../sync/heartbeat.ts";
+import { servedDatabase } from "./served-database.ts";
+import type { ServedDatabase } from "./served-database.ts";
 import { version } from "../version.ts";
+
+/**
+ * How old the served data is, read from the sync's heartbeat once per data version (the pipeline
+ * asks at every request); null while a first load runs. A file with no heartbeat is a snapshot:
+ * as new as it will ever be.
+ */
+function dataAsOf(served: ServedDatabase): () => number | null {
+  let version = Number.NaN;
+  let heartbeat: { dataAsOf: number | null } | null = null;
+  return () => {
+    const now = served.dataVersion();
+    if (now !== version) {
+      version = now;
+      heartbeat = served.health().health()?.heartbeat ?? null;
+    }
+    return heartbeat === null ? Date.now() : heartbeat.dataAsOf;
+  };
+}
 
 export async function serve(config: ServeConfig, runtime: Runtime): Promise<number> {
   const logger = stdoutLogger(config.log.level, config.log.format);
   const log = logger.log;
   const { db: dbFile, limits } = config;
 
-  // The sync creates the file and its tables before it returns, so it starts first; the API
-  // then reads the same file on its own read-only connection while batches land (WAL).
-  const sync = config.syncFrom !== undefined ? startSync({ edges: runtime.sync, from: config.syncFrom, dbPath: dbFile!, log }) : null;
-  const opened = dbFile === undefined ? await runtime.openEmbeddedDemo() : runtime.openDatabaseFile(dbFile);
-  // /readyz and /metrics from the heartbeat a sync writes into the file, this process's or another's.
-  const syncHealth = dbFile === undefined ? null : fileSyncHealth(opened.db, Date.now);
+  // A file is watched and, broken, brought back (served-database.ts); the sync, if any, writes
+  // it on its own connection while the API reads it on another (WAL).
+  const served = dbFile === undefined ? null : servedDatabase(runtime, dbFile, config.syncFrom, log);
+  const demo = served === null ? await runtime.openEmbeddedDemo() : null;
   const app = createApp({
-    store: createStore(opened.db),
-    dataVersion: opened.dataVersion,
+    store: served?.store ?? createStore(demo!.db),
+    dataVersion: served?.dataVersion ?? demo!.dataVersion,
+    dataFault: served?.fault,
     publicUrl: config.publicUrl,
     webUrl: config.webUrl,
     trustProxy: config.trustProxy,
@@ -34,9 +51,13 @@ export async function serve(config: ServeConfig, runtime: Runtime): Promise<numb
     responseCacheBytes: config.responseCacheBytes,
     logger,
     limits,
-    database: opened.db,
-    readiness: syncHealth ? () => syncHealth.readiness() : undefined,
-    syncStatus: syncHealth ? () => syncHealth.facts() : undefined,
+    database: served?.db ?? demo!.db,
+    // /readyz and /metrics from the heartbeat a sync writes into the file, this process's or another's.
+    readiness: served ? () => served.health().readiness() : undefined,
+    syncStatus: served ? () => served.health().facts() : undefined,
+    // The data's age from the same heartbeat; a file no sync writes (none) is as new as it will ever be.
+    dataAsOf: served ? dataAsOf(served) : undefined,
+    maxStalenessMs: config.maxStalenessMs,
   });
 
   const listening = await runtime.listen(app.fetch, {
@@ -57,8 +78,8 @@ export async function serve(config: ServeConfig, runtime: Runtime): Promise<numb
   log("started", {
     version,
     runtime: runtime.name,
-    database: opened.source,
-    change_signal: opened.changeSignal,
+    database: dbFile ?? demo!.source,
+    change_signal: served?.changeSignal ?? demo!.changeSignal,
     listening: listening.urls,
     public_url: config.publicUrl ?? null,
     shutdown_grace_s: config.shutdownGraceSeconds,
@@ -67,10 +88,10 @@ export async function serve(config: ServeConfig, runtime: Runtime): Promise<numb
 
   await new Promise<void>((resolve) => {
     const onSignal = (signal: string) => {
-      log("stopping", { signal });
-      void listening.stop().then(async () => {
-        await sync?.stop();
-        opened.close();
+      log("draining", { signal });
+      void listening.stop({ listenerClosed: () => log("stopping", { signal }) }).then(async () => {
+        await served?.close();
+        demo?.close();
         log("stopped");
         logger.flush();
         resolve();

@@ -38,6 +38,8 @@ export interface ServeConfig {
   lifecycleUrl?: string;
   syncFrom?: string;
   shutdownGraceSeconds: number;
+  /** 0: data of any age is served. */
+  maxStalenessMs: number;
   responseCacheBytes: number;
   log: LogConfig;
   limits: LimitsConfig;
@@ -106,6 +108,7 @@ export function serveConfigFrom(opts: ParsedOptions): ServeConfig {
     lifecycleUrl: text(opts, "lifecycle-url"),
     syncFrom,
     shutdownGraceSeconds: int(opts, "shutdown-grace"),
+    maxStalenessMs: int(opts, "max-staleness") * 1000,
     responseCacheBytes: int(opts, "response-cache-mb") * 1024 * 1024,
     log: logConfig(opts),
     limits: {

@@ -17,11 +17,12 @@
 // gzip; the headers prepared for it are counted too.
 import { ApiError } from "../errors.ts";
 import { mayRead } from "../auth/access.ts";
+import { hasScope } from "../auth/scopes.ts";
 import type { Scope } from "../auth/scopes.ts";
 import type { RequestContext } from "../api/request-context.ts";
 import { SerializedJson } from "../api/serialized-json.ts";
 import type { Freshness } from "../store/index.ts";
-import { describedBy, entityTag, matchesIfNoneMatch, varyOn } from "./conditional.ts";
+import { describedBy, entityTag, ifNoneMatch, matchesIfNoneMatch, varyOn } from "./conditional.ts";
 import { acceptsGzip, gzipFromBytes, portableCodec } from "./encoding.ts";
 import type { Codec } from "./encoding.ts";
 import { jsonType } from "./errors.ts";
@@ -159,15 +160,25 @@ export class Answers {
     if (this.remembered === null || ctx.dataVersion === null) return null;
     const fresh = (this.fresh = ctx.store.changes(ctx.dataVersion));
     if (fresh === null || ctx.request.method !== "GET") return null;
+    // Access is decided before anything remembered is looked at, from the repository the path
+    // names: a request that may not read it takes the same steps whether the repository
+    // exists (and has answers remembered) or not, so its timing says nothing either way.
+    const named = repositoryInPath(ctx.url, ctx.origin.length);
+    if (named === null) return null;
+    const user = ctx.authentication;
+    if (user instanceof ApiError || !mayRead(ctx.store, user, named.owner, named.repo, "repo:read", fresh.facts)) return null;
     const key = ctx.answerKey;
     const hit = this.remembered.get(key, fresh, ctx.now);
-    if (hit === undefined) return null;
-    const user = ctx.authentication;
-    if (user instanceof ApiError || !mayRead(ctx.store, user, hit.owner, hit.repo, hit.scope, fresh.facts)) return null;
+    if (hit === undefined || hit.owner !== named.owner || hit.repo !== named.repo || !hasScope(user.scopes, hit.scope)) return null;
     ctx.route = hit.route;
     const headers = this.preparedHeaders(key, hit, user.scopes.join(", "));
     const request = ctx.request;
-    if (matchesIfNoneMatch(request.headers.get("if-none-match"), hit.etag)) return new Response(null, { status: 304, headers: headers.notModified });
+    const match = ifNoneMatch(request.headers.get("if-none-match"), hit.etag);
+    if (match !== null) {
+      // `*` matches every answer: a client that sends it learns nothing it had, so it pays.
+      ctx.notModifiedFromMemory = match === "tag";
+      return new Response(null, { status: 304, headers: headers.notModified });
+    }
     if (hit.gzipped !== null) {
       if (acceptsGzip(request.headers.get("accept-encoding"))) return new Response(hit.gzipped, { status: 200, headers: headers.okGzipped });
       return new Response(this.gunzip(hit.gzipped), { status: 200, headers: headers.ok });
@@ -226,5 +237,32 @@ export class Answers {
       this.remembered!.grew(key, hit, before);
     }
     return headers;
+  }
+}
+
+const repositoryPrefixes = ["/repos/", "/api/v1/repos/", "/api/v3/repos/"];
+
+/** Owner and repository as the router decodes them from `…/repos/{owner}/{repo}/…`; null for any other path. */
+function repositoryInPath(url: string, pathStart: number): { owner: string; repo: string } | null {
+  for (const prefix of repositoryPrefixes) {
+    if (!url.startsWith(prefix, pathStart)) continue;
+    const ownerStart = pathStart + prefix.length;
+    const ownerEnd = url.indexOf("/", ownerStart);
+    if (ownerEnd === -1) return null;
+    const repoEnd = url.indexOf("/", ownerEnd + 1);
+    if (repoEnd === -1) return null;
+    const owner = segment(url.slice(ownerStart, ownerEnd));
+    const repo = segment(url.slice(ownerEnd + 1, repoEnd));
+    return owner === null || repo === null ? null : { owner, repo };
+  }
+  return null;
+}
+
+function segment(raw: string): string | null {
+  if (!raw.includes("%")) return raw;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return null;
   }
 }

@@ -64,6 +64,15 @@ export interface AppOptions {
   readiness?: () => { ready: boolean; [k: string]: unknown };
   /** The sync's figures for /metrics; absent, or null, when the database is not followed by a sync. */
   syncStatus?: () => SyncFacts | null;
+  /**
+   * When the data was last known to match its source (ms since the epoch; null: not yet, as
+   * while a first load runs); absent when nothing says (a file nobody reports on, the demo).
+   */
+  dataAsOf?: () => number | null;
+  /** With `dataAsOf`: older data than this gets every API request a 503 (0 or absent: served however old). */
+  maxStalenessMs?: number;
+  /** What is wrong with the database file (see the runtime's OpenedDatabase.fault): a 503 for every API request, and for /readyz. */
+  dataFault?: () => string | null;
 }
 
 export interface App {
@@ -90,8 +99,10 @@ export function createApp(opts: AppOptions): App {
   const answers = new Answers(codec, opts.dataVersion ? (opts.responseCacheBytes ?? defaults.responseCacheBytes) : 0);
   const startedAt = Date.now();
   const database = opts.database && { db: opts.database, rows: new TableRows(opts.database) };
+  const freshness = opts.dataAsOf && opts.maxStalenessMs ? { dataAsOf: opts.dataAsOf, maxAgeMs: opts.maxStalenessMs } : null;
   const pipeline = new Pipeline({
     store: opts.store, dataVersion: opts.dataVersion, now, answers, cors: corsPolicy(opts.corsOrigins ?? null), metrics, logger, limits: opts.limits ?? null,
+    freshness, dataFault: opts.dataFault ?? null,
   });
   const settings: ApiSettings = {
     publicUrl: opts.publicUrl, webUrl: opts.webUrl, trustProxy: opts.trustProxy, lifecycleUrl: opts.lifecycleUrl, budgetOf: pipeline.budgetOf,
@@ -125,7 +136,8 @@ export function createApp(opts: AppOptions): App {
     })
     .get("/healthz", () => ({ status: "ok" }), { detail: { hide: true } })
     .get("/readyz", ({ set }) => {
-      const state = opts.readiness?.() ?? { ready: true, sync: "none" };
+      const fault = opts.dataFault?.() ?? null;
+      const state = fault !== null ? { ...opts.readiness?.(), ready: false, fault } : opts.readiness?.() ?? { ready: true, sync: "none" };
       if (!state.ready) set.status = 503;
       return state;
     }, { detail: { hide: true } })

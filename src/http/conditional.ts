@@ -21,11 +21,25 @@ export function entityTag(bytes: Uint8Array, headers: Record<string, unknown>, d
   return `W/"${tag}"`;
 }
 
-/** If-None-Match (a list of tags, `W/` or not, or `*`) against our tag, compared weakly. */
-export function matchesIfNoneMatch(header: string | null, tag: string): boolean {
-  if (header === null) return false;
-  if (header === tag) return true;
+/**
+ * If-None-Match (a list of tags, `W/` or not, or `*`) against our tag, compared weakly:
+ * "tag" when the client named this very tag (it has the answer: a poll), "any" when only `*`
+ * matched (it knows nothing of the answer), null for no match.
+ */
+export function ifNoneMatch(header: string | null, tag: string): "tag" | "any" | null {
+  if (header === null) return null;
+  if (header === tag) return "tag";
   const opaque = (t: string) => t.trim().replace(/^W\//, "");
   const ours = opaque(tag);
-  return header.split(",").some((t) => t.trim() === "*" || opaque(t) === ours);
+  let any = false;
+  for (const t of header.split(",")) {
+    if (opaque(t) === ours) return "tag";
+    if (t.trim() === "*") any = true;
+  }
+  return any ? "any" : null;
+}
+
+/** Whether If-None-Match matches our tag at all (then the answer is 304). */
+export function matchesIfNoneMatch(header: string | null, tag: string): boolean {
+  return ifNoneMatch(header, tag) !== null;
 }

@@ -2,6 +2,7 @@
 // own failures (validation, unknown route, parse) are translated; anything unexpected is
 // logged in full and shown to the client as a bare "Internal error", never a stack trace.
 import { Elysia } from "elysia";
+import { decimalPattern } from "../api/model.ts";
 import { contextOf } from "../api/request-context.ts";
 import type { RequestContext } from "../api/request-context.ts";
 import { ApiError } from "../errors.ts";
@@ -19,6 +20,7 @@ const documentation: Record<ErrorCode, string> = {
   rate_limited: "https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting",
   secondary_rate_limited: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
   timeout: "https://docs.github.com/rest",
+  unavailable: "https://docs.github.com/rest",
   internal: "https://docs.github.com/rest",
 };
 
@@ -44,7 +46,7 @@ function describe(schema: Record<string, unknown> | undefined): string {
     const numeric = anyOf.find((s) => s.type === "integer" || s.type === "number");
     if (numeric) return numeric.type === "integer" ? "an integer" : "a number";
   }
-  if (schema.type === "integer") return "an integer";
+  if (schema.type === "integer" || (schema.type === "string" && schema.pattern === decimalPattern)) return "an integer";
   if (schema.type === "number") return "a number";
   if (schema.type === "boolean") return "true or false";
   return "a valid value";

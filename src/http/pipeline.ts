@@ -39,6 +39,29 @@ export interface PipelineOptions {
   logger: Logger | null;
   /** Null: no limits at all. */
   limits: LimitsConfig | null;
+  /** Null: data of any age is served. */
+  freshness?: Freshness | null;
+  /** What is wrong with the database file, if anything: then every API request is a 503. */
+  dataFault?: (() => string | null) | null;
+}
+
+/** How old the data may be before the API stops answering from it. */
+export interface Freshness {
+  dataAsOf(): number | null;
+  maxAgeMs: number;
+}
+
+/**
+ * The 503 of data too old to serve, or null. Failing closed: a sync that cannot follow its
+ * source (down, or refused a table) must not go on serving what it may have revoked since.
+ */
+function staleness(freshness: Freshness, now: number): ApiError | null {
+  const asOf = freshness.dataAsOf();
+  if (asOf !== null && now - asOf <= freshness.maxAgeMs) return null;
+  const message = asOf === null
+    ? "Service Unavailable: the data is not loaded yet"
+    : `Service Unavailable: the data is stale, last brought up to date ${Math.round((now - asOf) / 1000)} s ago (at most ${freshness.maxAgeMs / 1000} s allowed)`;
+  return new ApiError("unavailable", message, { headers: { "retry-after": "5" } });
 }
 
 /** What admitting a request charged to its client, settled once its answer is known. */
@@ -78,14 +101,15 @@ function isOneOf(paths: readonly string[], url: string, start: number): boolean 
 const shortestRoutableOrigin = 11;
 
 export class Pipeline {
-  private readonly tokens: Ledgers<number> | null;
+  /** By user: all of a user's tokens share one budget, as on GitHub (the refusal names the user). */
+  private readonly users: Ledgers<number> | null;
   private readonly addresses: Ledgers<string> | null;
   /** Whose token it is matters to the log line and the limits, even where no route asks. */
   private readonly identifies: boolean;
 
   constructor(private readonly opts: PipelineOptions) {
     const limits = opts.limits;
-    this.tokens = limits && new Ledgers({ perHour: limits.tokenRequestsPerHour, perMinute: limits.requestsPerMinute, concurrent: limits.concurrentRequests });
+    this.users = limits && new Ledgers({ perHour: limits.tokenRequestsPerHour, perMinute: limits.requestsPerMinute, concurrent: limits.concurrentRequests });
     this.addresses = limits && new Ledgers({ perHour: limits.anonymousRequestsPerHour, perMinute: limits.requestsPerMinute, concurrent: limits.concurrentRequests });
     this.identifies = opts.logger !== null || limits !== null;
   }
@@ -106,10 +130,26 @@ export class Pipeline {
       // A preflight needs no token and no route.
       const preflight = this.opts.cors.preflight(request);
       if (preflight) return this.finish(entry, preflight);
+      // Two Host headers (which the runtime joins with ", ") or a list in one: RFC 9112 § 3.2 wants a 400.
+      const host = request.headers.get("host");
+      if (host !== null && host.includes(",")) {
+        entry.rejection = "malformed";
+        return this.finish(entry, errorResponse(new ApiError("invalid", "Bad Request: a request has exactly one Host", { status: 400 })));
+      }
       const oversize = limits ? oversizeRequest(request, limits.maxUrlBytes, limits.maxHeaderBytes) : null;
       if (oversize) {
         entry.rejection = oversize.status === 414 ? "url_too_long" : "headers_too_large";
         return this.finish(entry, errorResponse(oversize));
+      }
+      const fault = entry.operational ? null : this.opts.dataFault?.() ?? null;
+      if (fault !== null) {
+        // Fails closed: a broken file answers nothing rather than 500s or an old inode's data.
+        return this.finish(entry, errorResponse(new ApiError("unavailable", `Service Unavailable: the database file is ${fault.split(":")[0]}`, { headers: { "retry-after": "5" } })));
+      }
+      const freshness = this.opts.freshness;
+      if (freshness && !entry.operational) {
+        const stale = staleness(freshness, ctx.now);
+        if (stale) return this.finish(entry, errorResponse(stale));
       }
       if (this.identifies && !entry.operational) {
         const authentication = ctx.authentication;
@@ -131,11 +171,11 @@ export class Pipeline {
 
   /** A client's hourly budget, read without charging it; null when there is no hourly limit. */
   readonly budgetOf = (ctx: RequestContext, holder: TokenHolder | null): RateBudget | null => {
-    const ledgers = holder ? this.tokens : this.addresses;
+    const ledgers = holder ? this.users : this.addresses;
     const limit = ledgers?.limits.perHour ?? 0;
     if (!ledgers || limit <= 0) return null;
     const now = ctx.now;
-    const ledger = holder ? this.tokens!.peek(holder.tokenId) : this.addresses!.peek(addressKey(ctx.clientAddress()));
+    const ledger = holder ? this.users!.peek(holder.userId) : this.addresses!.peek(addressKey(ctx.clientAddress()));
     const open = ledger !== undefined && now < ledger.hourEndsAt;
     const used = open ? ledger.hourUsed : 0;
     return { limit, used, remaining: Math.max(0, limit - used), reset: Math.ceil((open ? ledger.hourEndsAt : now + 3_600_000) / 1000) };
@@ -148,8 +188,8 @@ export class Pipeline {
     let ledgers: Ledgers<number> | Ledgers<string>;
     let ledger: Ledger;
     if (holder) {
-      ledgers = this.tokens!;
-      ledger = this.tokens!.ledger(holder.tokenId, now);
+      ledgers = this.users!;
+      ledger = this.users!.ledger(holder.userId, now);
     } else {
       key = addressKey(entry.ctx.clientAddress());
       ledgers = this.addresses!;
@@ -177,7 +217,8 @@ export class Pipeline {
       const charge = entry.charge;
       if (charge && !charge.settled) {
         charge.settled = true;
-        result.then((r) => charge.ledgers.settle(charge.ledger, r.status, charge.window), () => charge.ledgers.settle(charge.ledger, 500, charge.window));
+        const settle = () => charge.ledgers.settle(charge.ledger, false, charge.window);
+        result.then(settle, settle);
       } else result.catch(() => {});
       return this.finish(entry, errorResponse(timeoutError(limits.requestTimeoutMs)));
     } catch (error) {
@@ -196,7 +237,8 @@ export class Pipeline {
     const { ctx, charge, rejection } = entry;
     if (charge && !charge.settled) {
       charge.settled = true;
-      charge.ledgers.settle(charge.ledger, answer.status, charge.window);
+      // Free only when nothing was computed: a 304 from memory for the tag the client named.
+      charge.ledgers.settle(charge.ledger, ctx.notModifiedFromMemory, charge.window);
     }
     const response = this.opts.cors.decorate(ctx.request, withHeaders(answer, ctx.id, charge));
     const seconds = (performance.now() - entry.startedAt) / 1000;

@@ -1,7 +1,9 @@
 // Per-client accounting, in memory (limits are per replica): an hourly window that starts
 // with the client's first request, as GitHub's does, a one-minute window for bursts, and
-// the number of its requests in progress. A request is charged when admitted and refunded
-// if it ends in 304 Not Modified, which GitHub does not count either.
+// the number of its requests in progress. A request is charged when admitted; the hour's
+// charge is refunded only for a 304 that cost nothing to give (a remembered answer whose tag
+// the client named, as `gh run watch` polls), which GitHub does not count either. The minute's
+// cap counts every request, refunded or not: it is what bounds the work one client can cause.
 
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
@@ -68,13 +70,13 @@ export class Ledgers<K> {
     return null;
   }
 
-  /** The admitted request has its answer; `hourEndsAt` is the window it was charged to. */
-  settle(ledger: Ledger, status: number, chargedToHourEndingAt: number): void {
+  /**
+   * The admitted request has its answer; `chargedToHourEndingAt` is the window it was charged
+   * to, and `free` says the answer cost nothing (a 304 from memory): its hour's charge is refunded.
+   */
+  settle(ledger: Ledger, free: boolean, chargedToHourEndingAt: number): void {
     ledger.inFlight--;
-    if (status === 304 && ledger.hourEndsAt === chargedToHourEndingAt) {
-      ledger.hourUsed--;
-      if (ledger.minuteUsed > 0) ledger.minuteUsed--;
-    }
+    if (free && ledger.hourEndsAt === chargedToHourEndingAt) ledger.hourUsed--;
   }
 
   /** Forget clients whose windows have all ended and that have nothing in progress. */

@@ -17,7 +17,7 @@ interface Series {
   buckets: Float64Array;
 }
 
-export type RejectionReason = "hourly" | "burst" | "concurrency" | "url_too_long" | "headers_too_large" | "timeout";
+export type RejectionReason = "hourly" | "burst" | "concurrency" | "url_too_long" | "headers_too_large" | "timeout" | "malformed";
 
 export class HttpMetrics {
   private readonly byRoute = new Map<string, Map<number, Series>>();

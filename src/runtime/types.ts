@@ -18,6 +18,11 @@ export interface OpenedDatabase {
   dataVersion: () => number;
   /** How changes are noticed, for the start-up line. */
   changeSignal: string;
+  /**
+   * What is wrong with the file (truncated, corrupt, unlinked, replaced), checked a few times
+   * a second and at every change; null while it is whole. Absent: nothing to watch (in memory).
+   */
+  fault?: () => string | null;
   close(): void;
 }
 
@@ -40,8 +45,12 @@ export interface ListenOptions {
 
 export interface Listening {
   urls: string[];
-  /** No new connections; in-flight requests finish, for up to the grace period. */
-  stop(): Promise<void>;
+  /**
+   * Drain, then close: for a moment every answer carries `Connection: close` (requests already
+   * sent are read and answered), then no new connections, and in-flight requests finish, for up
+   * to the grace period; `listenerClosed` is called when the listener is closed.
+   */
+  stop(hooks?: { listenerClosed?: () => void }): Promise<void>;
 }
 
 export interface Runtime {

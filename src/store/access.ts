@@ -5,6 +5,7 @@ import { alias } from "drizzle-orm/sqlite-core";
 import { accounts, orgMembers, personalAccessTokens, repoCollaborators, repositories } from "../../db/schema.ts";
 import type { Visibility } from "../../db/schema.ts";
 import type { ServiceDatabase } from "./database.ts";
+import { defaults } from "../defaults.ts";
 import { VersionedCache } from "./versioned-cache.ts";
 import type { DataVersion } from "./versioned-cache.ts";
 
@@ -142,9 +143,9 @@ export function accessQueries(db: ServiceDatabase) {
   // until the data changes. Keys are token hashes, never raw tokens.
   // SQLite's NOCASE folds ASCII letters only: a key must fold exactly the same way.
   const fold = (s: string) => (/[A-Z]/.test(s) ? s.replace(/[A-Z]/g, (c) => c.toLowerCase()) : s);
-  const tokens = new VersionedCache<TokenHolder | null>(10_000);
-  const repos = new VersionedCache<RepositoryRecord | null>(10_000);
-  const memberships = new VersionedCache<boolean>(50_000);
+  const tokens = new VersionedCache<TokenHolder | null>(defaults.lookupCacheBytes, 400);
+  const repos = new VersionedCache<RepositoryRecord | null>(defaults.lookupCacheBytes, 400);
+  const memberships = new VersionedCache<boolean>(defaults.lookupCacheBytes, 0);
 
   return {
     /** The token with this hash and its owner, whatever their state; validity is the caller's rule. */

@@ -6,6 +6,7 @@ import { alias } from "drizzle-orm/sqlite-core";
 import { accounts, runDayMs, runDays, workflowRuns } from "../../db/schema.ts";
 import type { RunStatus, WorkflowRun } from "../../db/schema.ts";
 import type { ServiceDatabase } from "./database.ts";
+import { defaults } from "../defaults.ts";
 import { VersionedCache } from "./versioned-cache.ts";
 import type { DataVersion } from "./versioned-cache.ts";
 
@@ -36,6 +37,19 @@ export interface ActorRecord { id: number; login: string; type: string; siteAdmi
 export interface RunRecord extends WorkflowRun {
   actor: ActorRecord | null;
   triggeringActor: ActorRecord | null;
+}
+
+/**
+ * The longest value a filter can match: a ref (branch or tag) of 255 characters, a login of
+ * 39, a commit SHA of 64 (SHA-256). A longer one matches no run; it is answered as such
+ * before any lookup, so that it never becomes a key of the totals' cache.
+ */
+export const longestFilter = { headRef: 255, actorLogin: 39, headSha: 64 } as const;
+
+function matchesNothing(filter: RunFilter): boolean {
+  return (filter.headRef?.length ?? 0) > longestFilter.headRef
+    || (filter.actorLogin?.length ?? 0) > longestFilter.actorLogin
+    || (filter.headSha?.length ?? 0) > longestFilter.headSha;
 }
 
 type FilterKey = Exclude<keyof RunFilter, "createdFromInclusive" | "createdToInclusive">;
@@ -95,7 +109,7 @@ export function runQueries(db: ServiceDatabase) {
   const prepareTotal = (keys: FilterKey[], filter: RunFilter) =>
     db.select({ total: count() }).from(workflowRuns).where(whereFor(keys, filter)).prepare();
   // A large repository's count walks its whole index range: remember it until the data changes.
-  const totals = new VersionedCache<number>(10_000);
+  const totals = new VersionedCache<number>(defaults.lookupCacheBytes, 0);
 
   function listingFor(filter: RunFilter) {
     const keys = filterKeys.filter((k) => filter[k] !== undefined);
@@ -145,6 +159,7 @@ export function runQueries(db: ServiceDatabase) {
     /** A repository's runs matching every filter given, newest first, and how many match in all. */
     listRuns(repoId: number, filter: RunFilter, page: Slice, version: DataVersion): { runs: RunRecord[]; total: number } {
       if (listByDays && filterKeys.every((k) => filter[k] === undefined)) return listByDays(repoId, page);
+      if (matchesNothing(filter)) return { runs: [], total: 0 };
       const { listing, params, shape } = listingFor(filter);
       params.repoId = repoId;
       const total = totals.get(`${shape}\n${JSON.stringify(params)}`, version, () => (listing.total.get(params) as { total: number }).total);

@@ -2,27 +2,60 @@
 // version it is reading at (its request's, read once when the request began); a new version
 // empties the cache, and a null version (a database that gives no change signal) remembers
 // nothing. So nothing here outlives the data it was computed from.
+//
+// Keys come from requests (names as sent, filters), so the cache is bounded in bytes, not in
+// entries: a client sending long keys fills its budget sooner, never more than its budget.
+// Oldest first out.
 
 /** The data version a read is made at; null when the database gives no change signal. */
 export type DataVersion = number | null;
 
+/**
+ * What one entry holds besides its key: the Map's slot and the value. Strings count two bytes
+ * a character (V8 keeps some as UTF-16), and a key is held twice (the Map's, and its hash table's).
+ */
+const entryOverheadBytes = 96;
+
 export class VersionedCache<V> {
   private readonly entries = new Map<string, V>();
   private version: number | null = null;
+  private bytes = 0;
 
-  constructor(private readonly maxEntries: number) {}
+  /**
+   * `valueBytes`: what a value costs in memory besides the entry, an estimate on the safe side
+   * (a record of a few short strings: a few hundred bytes; a number or boolean: 0).
+   */
+  constructor(private readonly maxBytes: number, private readonly valueBytes: number) {}
+
+  /** Bytes accounted for (keys, values and overhead), for the tests. */
+  get size(): { entries: number; bytes: number } {
+    return { entries: this.entries.size, bytes: this.bytes };
+  }
+
+  private static cost(key: string, valueBytes: number): number {
+    return key.length * 2 + valueBytes + entryOverheadBytes;
+  }
 
   get(key: string, version: DataVersion, compute: () => V): V {
     if (version === null) return compute();
     if (version !== this.version) {
       this.entries.clear();
+      this.bytes = 0;
       this.version = version;
     }
     let value = this.entries.get(key);
     if (value === undefined) {
       value = compute();
-      if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+      const cost = VersionedCache.cost(key, this.valueBytes);
+      // A key that would take more than a sixteenth of the budget is computed every time.
+      if (cost > this.maxBytes / 16) return value;
+      while (this.bytes + cost > this.maxBytes && this.entries.size > 0) {
+        const oldest = this.entries.keys().next().value!;
+        this.entries.delete(oldest);
+        this.bytes -= VersionedCache.cost(oldest, this.valueBytes);
+      }
       this.entries.set(key, value);
+      this.bytes += cost;
     }
     return value;
   }

@@ -7,10 +7,6 @@ import type { Slice } from "./runs.ts";
 
 const p = (name: string) => sql.placeholder(name);
 
-/** `ci.yml` names `.shithub/workflows/ci.yml`: LIKE's wildcards in a name must not match anything else. */
-function likeSuffix(fileName: string): string {
-  return "%/" + fileName.replace(/[\\%_]/g, (c) => "\\" + c);
-}
 
 export function workflowQueries(db: ServiceDatabase) {
   const list = db.select().from(workflows)
@@ -25,7 +21,9 @@ export function workflowQueries(db: ServiceDatabase) {
   const byFile = db.select().from(workflows)
     .where(and(
       eq(workflows.repoId, p("repoId")),
-      or(eq(workflows.path, p("path")), sql`${workflows.path} LIKE ${p("suffix")} ESCAPE '\\'`),
+      // Exact and case-sensitive, as GitHub's: `ci.yml` names `.shithub/workflows/ci.yml`,
+      // `CI.yml` does not (LIKE folds ASCII case, and its wildcards would need escaping).
+      or(eq(workflows.path, p("path")), sql`substr(${workflows.path}, -length(${p("suffix")})) = ${p("suffix")}`),
     ))
     .orderBy(asc(workflows.id))
     .limit(1).prepare();
@@ -40,7 +38,7 @@ export function workflowQueries(db: ServiceDatabase) {
     },
     /** By the file's name (`ci.yml`) or its whole path (`.shithub/workflows/ci.yml`). */
     getWorkflowByFile(repoId: number, file: string): Workflow | null {
-      return (byFile.get({ repoId, path: file, suffix: likeSuffix(file) }) as Workflow | undefined) ?? null;
+      return (byFile.get({ repoId, path: file, suffix: "/" + file }) as Workflow | undefined) ?? null;
     },
   };
 }

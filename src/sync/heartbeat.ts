@@ -144,3 +144,5 @@ export function fileSyncHealth(db: ServiceDatabase, now: () => number) {
     },
   };
 }
+
+export type FileSyncHealth = ReturnType<typeof fileSyncHealth>;

@@ -44,6 +44,8 @@ export interface SyncOptions {
 
 export interface RunningSync {
   status(): SyncStatus;
+  /** When the copy last matched the source (ms); null before a load has ended. */
+  dataAsOf(): number | null;
   /** Resolves at the first change poll that completes (after the load, if one was needed); rejects if stopped first. */
   caughtUp: Promise<void>;
   /** Resolves when the sync has ended: after stop(), or by itself with `once`. */
@@ -77,6 +79,7 @@ export function startSync(opts: SyncOptions): RunningSync {
   const finished = engine.finished.finally(() => target.close());
   return {
     status: () => status.snapshot(),
+    dataAsOf: () => status.dataAsOf,
     caughtUp: engine.caughtUp,
     finished,
     async stop() {

@@ -78,6 +78,11 @@ export class SyncStatusTracker {
     return { ...this.current, load: this.current.load && { ...this.current.load }, source: this.current.source && { ...this.current.source }, lagMs, fresh };
   }
 
+  /** When the copy last matched the source (ms); null before a load has ended. Cheap: asked on every request. */
+  get dataAsOf(): number | null {
+    return this.current.dataAsOf;
+  }
+
   get state(): SyncState {
     return this.current.state;
   }

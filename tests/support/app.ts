@@ -9,6 +9,7 @@ import type { Peer } from "../../src/http/pipeline.ts";
 import { defaultLimits } from "../../src/limits/config.ts";
 import type { LimitsConfig } from "../../src/limits/config.ts";
 import { createStore } from "../../src/store/index.ts";
+import type { Store } from "../../src/store/index.ts";
 import { seededDatabase } from "./db.ts";
 import { edges } from "./runtime.ts";
 
@@ -23,14 +24,16 @@ export interface TestAppOptions extends Partial<Omit<AppOptions, "store" | "limi
   limits?: Partial<LimitsConfig>;
   /** The client address the server would report for a request. */
   peer?: (request: Request) => string | null;
+  /** Wraps the store the app reads through (to count or observe its calls). */
+  wrapStore?: (store: Store) => Store;
 }
 
 export async function testApp(options: TestAppOptions = {}) {
-  const { db, changeSignal = true, limits, peer: address, ...rest } = options;
+  const { db, changeSignal = true, limits, peer: address, wrapStore, ...rest } = options;
   const opened = edges.openDatabaseFile(db ?? (await seededDatabase()));
   const store = createStore(opened.db);
   const app = createApp({
-    store,
+    store: wrapStore ? wrapStore(store) : store,
     dataVersion: changeSignal ? opened.dataVersion : undefined,
     docsAssets: edges.docsAssets,
     codec: edges.codec,

@@ -18,7 +18,7 @@ import { surfaceUrls } from "./urls.ts";
 export function jobRoutes(settings: ApiSettings, prefix: string) {
   const listing = (
     access: Access, ctx: RequestContext, run: RunRecord, attempt: AttemptSelector,
-    query: { page?: number; per_page?: number }, set: { headers: Record<string, unknown> },
+    query: { page?: string; per_page?: string }, set: { headers: Record<string, unknown> },
   ) => {
     const page = pageRequest(query, "WorkflowJob");
     const { jobs, total } = ctx.store.listJobs(run.id, attempt, page);

@@ -1,6 +1,6 @@
 // Route schemas of the GitHub-compatible surface: GitHub's parameter names and values.
 import { t } from "elysia";
-import { PageQuery, RepoParams, oneOf } from "../model.ts";
+import { PageQuery, RepoParams, decimal, oneOf } from "../model.ts";
 import { statusFilterValues } from "./status.ts";
 
 // GitHub clients send booleans as true/false or 1/0 (PyGithub sends 1).
@@ -13,7 +13,7 @@ export const RunsQuery = t.Object({
   status: t.Optional(oneOf(statusFilterValues, "A status or a conclusion")),
   created: t.Optional(t.String({ description: "GitHub's date search syntax: 2024-05-01, >=2024-05-01, 2024-05-01..2024-05-31, *..2024-05-31T12:00:00+02:00" })),
   head_sha: t.Optional(t.String()),
-  check_suite_id: t.Optional(t.Integer({ description: "Each run is its own check suite: this is the run's id" })),
+  check_suite_id: t.Optional(decimal("Each run is its own check suite: this is the run's id")),
   exclude_pull_requests: t.Optional(BooleanParam),
   ...PageQuery,
 });

@@ -22,6 +22,11 @@ import { surfaceUrls } from "./urls.ts";
 
 type RunsQueryValue = typeof RunsQuery.static;
 
+function checkSuiteId(raw: string): number {
+  const n = Number(raw);
+  return Number.isSafeInteger(n) ? n : -1;
+}
+
 /** GitHub's parameters as a run filter; null when they can match no run at all. */
 function runFilter(query: RunsQueryValue): RunFilter | null {
   const filter: RunFilter = {
@@ -29,7 +34,8 @@ function runFilter(query: RunsQueryValue): RunFilter | null {
     headRef: query.branch,
     event: query.event,
     headSha: query.head_sha,
-    runId: query.check_suite_id,
+    // Decimal digits (the schema's); beyond an exact integer it names no run, and matches none.
+    runId: query.check_suite_id === undefined ? undefined : checkSuiteId(query.check_suite_id),
   };
   if (query.created !== undefined && query.created.trim() !== "") {
     const range = parseCreated(query.created);

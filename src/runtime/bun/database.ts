@@ -7,6 +7,7 @@ import { DatabaseOpenError } from "../types.ts";
 import type { OpenedDatabase } from "../types.ts";
 import { daysSinceSeedClock, shiftStatements } from "../../seed/demo-clock.ts";
 import { embeddedDemoDatabase } from "./embedded.ts";
+import { watchDatabaseFile } from "./file-watch.ts";
 import { watchWalIndex } from "./wal-index.ts";
 
 /** Opened with bun:sqlite: the handle itself too, for tests and tools that read beside the store. */
@@ -15,6 +16,9 @@ export interface BunOpenedDatabase extends OpenedDatabase {
 }
 
 const requiredTables = Object.keys(schema.forgeTables);
+
+/** How often the file is checked for truncation, corruption, unlinking or replacement. */
+export const fileCheckMs = 200;
 
 function checked(sqlite: Database, source: string, file: string | null): BunOpenedDatabase {
   let present: Set<string>;
@@ -33,14 +37,32 @@ function checked(sqlite: Database, source: string, file: string | null): BunOpen
   }
   sqlite.run("PRAGMA query_only = ON");
   const signal = changeSignal(sqlite, file);
+  if (file === null) {
+    return { sqlite, db: drizzle({ client: sqlite, schema }), source, dataVersion: signal.version, changeSignal: signal.how, close: () => sqlite.close() };
+  }
+  // The file itself, watched beside the change signal: on a timer, and whenever the signal moves.
+  const watch = watchDatabaseFile(file);
+  const timer = setInterval(() => watch.check(), fileCheckMs);
+  timer.unref();
+  let seen = signal.version();
   return {
     sqlite,
     db: drizzle({ client: sqlite, schema }),
     source,
-    dataVersion: signal.version,
+    dataVersion: () => {
+      const v = signal.version();
+      if (v !== seen) {
+        seen = v;
+        watch.check();
+      }
+      return v;
+    },
     changeSignal: signal.how,
+    fault: () => watch.fault,
     close: () => {
+      clearInterval(timer);
       sqlite.close();
+      watch.close();
       signal.close();
     },
   };

@@ -1,12 +1,40 @@
 // Listening with Bun.serve: TCP (optionally TLS) and/or a unix socket, one entry behind them
-// all, and a graceful stop that lets in-flight requests finish.
+// all, and a graceful stop that loses no request a client has sent.
+//
+// Bun's server.stop(false) closes idle keep-alive connections at once, so a request already
+// sent on one but not yet read is lost (its client gets 0 bytes), and so is a request
+// pipelined behind the one in flight. So a stop first drains: for a moment every answer says
+// `Connection: close` (Bun then closes that connection once the answer is written), so that
+// requests already on their way are read and answered, each connection closing after its
+// answer; only then is the listener closed and the idle connections left are dropped.
 import type { Server } from "bun";
+import { lstatSync, unlinkSync } from "node:fs";
+import { connect } from "node:net";
 import type { Peer } from "../../http/pipeline.ts";
 import type { Log } from "../../observability/log.ts";
 import type { Entry, ListenOptions, Listening } from "../types.ts";
 
+/** How long a stop drains before it closes the listener: requests sent before the signal have been read by then. */
+export const drainMs = 250;
+
 export async function listen(entry: Entry, opts: ListenOptions, log: Log): Promise<Listening> {
   const servers: Server<undefined>[] = [];
+  let draining = false;
+  const closing = (response: Response): Response => {
+    try {
+      response.headers.set("connection", "close");
+      return response;
+    } catch {
+      const copy = new Response(response.body, response);
+      copy.headers.set("connection", "close");
+      return copy;
+    }
+  };
+  const answer = (request: Request, peer: Peer | null): Response | Promise<Response> => {
+    const result = entry(request, peer);
+    if (!draining) return result;
+    return result instanceof Promise ? result.then(closing) : closing(result);
+  };
   const urls: string[] = [];
   const error = (err: Error) => {
     log("internal_error", { error: String(err?.stack ?? err) });
@@ -18,21 +46,25 @@ export async function listen(entry: Entry, opts: ListenOptions, log: Log): Promi
     const tls = opts.tls ? { cert: Bun.file(opts.tls.certFile), key: Bun.file(opts.tls.keyFile) } : undefined;
     // One peer per server: it answers for the requests that server received.
     let peer: Peer | null = null;
-    const server = Bun.serve({ hostname: opts.host, port: opts.port, fetch: (req) => entry(req, peer), error, tls, idleTimeout: opts.idleTimeoutSeconds });
+    const server = Bun.serve({ hostname: opts.host, port: opts.port, fetch: (req) => answer(req, peer), error, tls, idleTimeout: opts.idleTimeoutSeconds });
     peer = { address: (req) => server.requestIP(req)?.address ?? null };
     servers.push(server);
     urls.push(server.url.href);
   }
   if (opts.unixSocket) {
-    servers.push(Bun.serve({ unix: opts.unixSocket, fetch: (req) => entry(req, null), error }));
+    await removeStaleSocket(opts.unixSocket);
+    servers.push(Bun.serve({ unix: opts.unixSocket, fetch: (req) => answer(req, null), error }));
     urls.push(`unix:${opts.unixSocket}`);
   }
 
   let stopping: Promise<void> | null = null;
-  const stop = () => {
+  const stop = (hooks: { listenerClosed?: () => void } = {}) => {
     stopping ??= (async () => {
-      // stop(false): no new connections; the promise settles once in-flight requests are done.
+      draining = true;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(drainMs, opts.shutdownGraceSeconds * 1000)));
+      // stop(false): no new connections, idle ones closed; the promise settles once the last answer is written.
       const graceful = Promise.all(servers.map((s) => s.stop(false)));
+      hooks.listenerClosed?.();
       // A cleared timer rather than Bun.sleep: a pending sleep would keep the process alive for the whole grace period.
       let timer: ReturnType<typeof setTimeout> | undefined;
       const timedOut = await Promise.race([
@@ -45,4 +77,29 @@ export async function listen(entry: Entry, opts: ListenOptions, log: Log): Promi
     return stopping;
   };
   return { urls, stop };
+}
+
+/**
+ * A socket file left by a server that was killed (kill -9 leaves it behind, and binding it
+ * again fails with EADDRINUSE) is removed; one a live server answers on is never touched:
+ * starting then fails, saying so. Anything else at the path is left for the bind to refuse.
+ */
+async function removeStaleSocket(path: string): Promise<void> {
+  let isSocket: boolean;
+  try {
+    isSocket = lstatSync(path).isSocket();
+  } catch {
+    return;
+  }
+  if (!isSocket) return;
+  const listening = await new Promise<boolean>((resolve) => {
+    const probe = connect({ path });
+    probe.once("connect", () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once("error", () => resolve(false));
+  });
+  if (listening) throw new Error(`${path} is in use: another server is listening on it`);
+  unlinkSync(path);
 }
