@@ -60,8 +60,8 @@ describe("hostile input", () => {
     [`${runs}?status[]=queued`, { status: 200, sameAs: runs }],
     [`${runs}?created=%3E%3D2026`, { status: 200, sameAs: runs }],
     [`${runs}?per_page=1&per_page=2`, { status: 200, sameAs: `${runs}?per_page=2` }],
-    // Integers are read as JavaScript's Number() reads them (docs/stack notes: 0x10 is 16).
-    [`${runs}?per_page=0x10`, { status: 200, sameAs: `${runs}?per_page=16` }],
+    // Integers are decimal digits, as GitHub reads them: not Number()'s 0x10 (see tests/strict-parsing.test.ts).
+    [`${runs}?per_page=0x10`, { status: 422, body: invalid("WorkflowRun", "per_page", "per_page must be an integer") }],
     // Paths that name no repository: the 404 of a missing one.
     ["/api/v1/repos/%2e%2e/%2e%2e/actions/runs", { status: 404, body: notFound }],
     ["/api/v1/repos/alice%2fhello-world/x/actions/runs", { status: 404, body: notFound }],

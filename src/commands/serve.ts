@@ -21,11 +21,21 @@ function dataAsOf(served: ServedDatabase): () => number | null {
   return () => {
     const now = served.dataVersion();
     if (now !== version) {
+      // Unreadable (the file is failing): as old as nothing vouches for, so stale.
+      heartbeat = unreadableAs({ dataAsOf: null }, () => served.health().health()?.heartbeat ?? null);
       version = now;
-      heartbeat = served.health().health()?.heartbeat ?? null;
     }
     return heartbeat === null ? Date.now() : heartbeat.dataAsOf;
   };
+}
+
+/** What `read` gives, or `fallback` when the file cannot be read (a fault the watch reports on its own). */
+function unreadableAs<T, F>(fallback: F, read: () => T): T | F {
+  try {
+    return read();
+  } catch {
+    return fallback;
+  }
 }
 
 export async function serve(config: ServeConfig, runtime: Runtime): Promise<number> {
@@ -53,8 +63,8 @@ export async function serve(config: ServeConfig, runtime: Runtime): Promise<numb
     limits,
     database: served?.db ?? demo!.db,
     // /readyz and /metrics from the heartbeat a sync writes into the file, this process's or another's.
-    readiness: served ? () => served.health().readiness() : undefined,
-    syncStatus: served ? () => served.health().facts() : undefined,
+    readiness: served ? () => unreadableAs({ ready: false, sync: "unreadable" }, () => served.health().readiness()) : undefined,
+    syncStatus: served ? () => unreadableAs(null, () => served.health().facts()) : undefined,
     // The data's age from the same heartbeat; a file no sync writes (none) is as new as it will ever be.
     dataAsOf: served ? dataAsOf(served) : undefined,
     maxStalenessMs: config.maxStalenessMs,

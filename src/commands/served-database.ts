@@ -82,6 +82,7 @@ export function servedDatabase(runtime: Runtime, path: string, syncFrom: string 
     sync = follow(path);
     current = runtime.openDatabaseFile(path);
     store = createStore(current.db);
+    health = fileSyncHealth(current.db, Date.now);
     generation++;
     log("database_rebuilt", { file: path, after: fault, seconds: +((Date.now() - startedAt) / 1000).toFixed(1) });
   };

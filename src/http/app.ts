@@ -137,7 +137,8 @@ export function createApp(opts: AppOptions): App {
     .get("/healthz", () => ({ status: "ok" }), { detail: { hide: true } })
     .get("/readyz", ({ set }) => {
       const fault = opts.dataFault?.() ?? null;
-      const state = fault !== null ? { ...opts.readiness?.(), ready: false, fault } : opts.readiness?.() ?? { ready: true, sync: "none" };
+      // A broken file is not read again for its sync's state: the fault is the answer.
+      const state = fault !== null ? { ready: false, fault } : opts.readiness?.() ?? { ready: true, sync: "none" };
       if (!state.ready) set.status = 503;
       return state;
     }, { detail: { hide: true } })

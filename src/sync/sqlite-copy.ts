@@ -17,6 +17,7 @@ export interface CopyStatement {
   run(...values: SqliteValue[]): unknown;
   all(...values: SqliteValue[]): unknown[];
   get(...values: SqliteValue[]): unknown;
+  finalize(): void;
 }
 export interface CopyDatabase {
   run(sql: string): unknown;
@@ -33,7 +34,22 @@ interface TableStatements { upsert: CopyStatement; upsertMany: CopyStatement; re
 const rowsPerStatement = 32;
 
 /** The copy over an open database; `heartbeat`: the row the file gets with every commit (see heartbeat.ts). */
-export function sqliteCopyOver(db: CopyDatabase, heartbeat: () => Heartbeat): CopyTarget {
+export function sqliteCopyOver(driver: CopyDatabase, heartbeat: () => Heartbeat): CopyTarget {
+  // Every statement prepared here is finalized at close: with any left open, SQLite defers the
+  // close (a "zombie" connection), and the WAL is neither checkpointed nor removed, so the file
+  // alone would not be the copy (a rebuilt copy is moved into place as a file).
+  const prepared: CopyStatement[] = [];
+  const db: CopyDatabase = new Proxy(driver, {
+    get(target, key) {
+      if (key === "prepare") return (sql: string) => {
+        const statement = target.prepare(sql);
+        prepared.push(statement);
+        return statement;
+      };
+      const value = (target as unknown as Record<PropertyKey, unknown>)[key];
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
   db.run("PRAGMA busy_timeout = 10000");
   db.run("PRAGMA journal_mode = WAL");
   // WAL with NORMAL: a commit is atomic and survives a killed process; only an OS crash can lose the last ones.
@@ -150,6 +166,7 @@ export function sqliteCopyOver(db: CopyDatabase, heartbeat: () => Heartbeat): Co
     },
     close() {
       if (db.inTransaction) db.run("ROLLBACK");
+      for (const statement of prepared) statement.finalize();
       db.close();
     },
   };

@@ -16,6 +16,12 @@ import type { Entry, ListenOptions, Listening } from "../types.ts";
 
 /** How long a stop drains before it closes the listener: requests sent before the signal have been read by then. */
 export const drainMs = 250;
+/**
+ * For this long after the signal, answers do not yet say `Connection: close`: requests already
+ * read or pipelined behind one in flight are answered on their connection first (a close after
+ * the first of them would drop the rest of the pipeline).
+ */
+export const settleMs = 30;
 
 export async function listen(entry: Entry, opts: ListenOptions, log: Log): Promise<Listening> {
   const servers: Server<undefined>[] = [];
@@ -60,8 +66,11 @@ export async function listen(entry: Entry, opts: ListenOptions, log: Log): Promi
   let stopping: Promise<void> | null = null;
   const stop = (hooks: { listenerClosed?: () => void } = {}) => {
     stopping ??= (async () => {
+      const drain = Math.min(drainMs, opts.shutdownGraceSeconds * 1000);
+      const settle = Math.min(settleMs, drain);
+      await new Promise((resolve) => setTimeout(resolve, settle));
       draining = true;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(drainMs, opts.shutdownGraceSeconds * 1000)));
+      await new Promise((resolve) => setTimeout(resolve, drain - settle));
       // stop(false): no new connections, idle ones closed; the promise settles once the last answer is written.
       const graceful = Promise.all(servers.map((s) => s.stop(false)));
       hooks.listenerClosed?.();
