@@ -8,6 +8,7 @@ import { startServer } from "./support/binary.ts";
 import type { RunningServer } from "./support/binary.ts";
 import { seededDatabase } from "./support/db.ts";
 import { testApp } from "./support/app.ts";
+import { until } from "./support/wait.ts";
 
 let req: Awaited<ReturnType<typeof testApp>>["req"];
 beforeAll(async () => ({ req } = await testApp()));
@@ -106,7 +107,10 @@ describe("over real sockets (the compiled executable)", () => {
     expect(await raw(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: token ${token}\r\nConnection: close\r\n\r\n`)).toStartWith("HTTP/1.1 200");
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toContain('actions_runs_http_requests_rejected_total{reason="malformed"} 2');
-    const logged = server.output().split("\n").filter((l) => l.includes('"event":"request"') && l.includes('"status":400'));
+    // Request lines are written within 50 ms of their answer (the log sink gathers them).
+    const refusals = () => server.output().split("\n").filter((l) => l.includes('"event":"request"') && l.includes('"status":400'));
+    await until("the refusals' log lines", async () => (refusals().length >= 2 ? true : undefined), 2_000).catch(() => {});
+    const logged = refusals();
     expect(logged.length).toBe(2);
   });
 
