@@ -2,10 +2,10 @@
 // answered in full, new connections are refused once it is stopping, and the process exits
 // 0 within the grace period. The server's own log lines say which requests it took on.
 import { expect, test } from "bun:test";
-import { connect } from "node:net";
 import { startServer } from "./support/binary.ts";
 import { seededDatabase } from "./support/db.ts";
 import { buildsTheExecutable } from "./support/timeouts.ts";
+import { acceptsConnection } from "./support/wait.ts";
 
 const grace = 5;
 const clients = 32;
@@ -18,18 +18,6 @@ const paths = [
 
 /** One request of the load; `failedAfterSignal` is when it failed, in the order the test saw it (no clock). */
 interface Outcome { status?: number; requestId?: string; complete?: boolean; error?: string; failedAfterSignal?: boolean }
-
-/** Whether a new TCP connection is accepted (true), refused (false). */
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: "127.0.0.1", port });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
 
 test("SIGTERM under load: taken-on requests complete, new connections are refused, exit 0 within the grace period", async () => {
   const server = await startServer(["--db", await seededDatabase(), "--shutdown-grace", String(grace), "--rate-limit", "0", "--rate-limit-per-minute", "0"]);
@@ -72,7 +60,7 @@ test("SIGTERM under load: taken-on requests complete, new connections are refuse
   await server.waitForOutput('"event":"stopping"');
   const probeUntil = Date.now() + grace * 1000;
   let refused = false;
-  while (!(refused = !(await accepts(port))) && Date.now() < probeUntil) await Bun.sleep(5);
+  while (!(refused = !(await acceptsConnection(port))) && Date.now() < probeUntil) await Bun.sleep(5);
   const code = await server.proc.exited;
   const exitedAfter = (performance.now() - signalledAt) / 1000;
   await Promise.allSettled(load);

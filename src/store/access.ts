@@ -1,6 +1,7 @@
 // The facts the auth chain needs: who a token belongs to, which repository a name means,
 // and the memberships the ActionRepoRead policy looks at. Every lookup is one indexed row.
 import { and, eq, isNull, sql } from "drizzle-orm";
+import type { SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { accounts, orgMembers, personalAccessTokens, repoCollaborators, repositories } from "../../db/schema.ts";
 import type { Visibility } from "../../db/schema.ts";
@@ -104,25 +105,18 @@ export function accessQueries(db: ServiceDatabase) {
     .limit(1)
     .prepare();
 
-  const accountById = db
+  // One account, as GitHub's user objects present it: by id, or by login.
+  const account = (by: SQL) => db
     .select({
       id: accounts.id, login: accounts.login, type: accounts.type, siteAdmin: accounts.siteAdmin,
       createdAt: accounts.createdAt, updatedAt: accounts.updatedAt,
     })
     .from(accounts)
-    .where(eq(accounts.id, sql.placeholder("id")))
+    .where(by)
     .limit(1)
     .prepare();
-
-  const accountByLogin = db
-    .select({
-      id: accounts.id, login: accounts.login, type: accounts.type, siteAdmin: accounts.siteAdmin,
-      createdAt: accounts.createdAt, updatedAt: accounts.updatedAt,
-    })
-    .from(accounts)
-    .where(eq(accounts.login, sql.placeholder("login")))
-    .limit(1)
-    .prepare();
+  const accountById = account(eq(accounts.id, sql.placeholder("id")));
+  const accountByLogin = account(eq(accounts.login, sql.placeholder("login")));
 
   const collaboratorPermission = db
     .select({ permission: repoCollaborators.permission })
