@@ -1,6 +1,6 @@
 // The tables the sync copies: their columns and primary keys, read from the service's drizzle
 // schema so that the copy cannot name a column the SQLite file does not have. The forge's
-// tables carry the same columns (tests/forge-contract.test.ts holds db/forge/schema.sql to both).
+// tables carry the same columns (tests/e2e/forge-contract.test.ts holds db/forge/schema.sql to both).
 import { getTableConfig } from "drizzle-orm/sqlite-core";
 import { primaryKeyOf } from "../../db/keys.ts";
 import { forgeTables } from "../../db/schema.ts";

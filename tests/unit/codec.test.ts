@@ -1,0 +1,40 @@
+// The ETag digest and gzip, in the executable's codec and the portable one: a tag changes
+// with any byte of the answer and only with it, and gzip gives back the bytes it was given.
+import { gunzipSync } from "node:zlib";
+import { describe, expect, test } from "bun:test";
+import { entityTag } from "../../src/http/conditional.ts";
+import { portableCodec } from "../../src/http/encoding.ts";
+import { bunCodec } from "../../src/runtime/bun/codec.ts";
+
+const page = new TextEncoder().encode(JSON.stringify({ total_count: 3, workflow_runs: Array.from({ length: 300 }, (_, i) => ({ id: i, status: "completed" })) }));
+
+for (const [name, codec] of [["the executable's codec", bunCodec], ["the portable codec", portableCodec]] as const) {
+  describe(name, () => {
+    test("the same bytes, the same tag; any byte changed, another tag", () => {
+      const tag = entityTag(page, {}, codec.digest);
+      expect(tag).toMatch(/^W\/"[0-9a-f]{32,40}"$/);
+      expect(entityTag(page.slice(), {}, codec.digest)).toBe(tag);
+      const seen = new Set([tag]);
+      for (const at of [0, 1, 4096, page.length >> 1, page.length - 1]) {
+        const changed = page.slice();
+        changed[at]! ^= 1;
+        seen.add(entityTag(changed, {}, codec.digest));
+      }
+      expect(seen.size).toBe(6);
+      expect(entityTag(page.subarray(0, page.length - 1), {}, codec.digest)).not.toBe(tag);
+    });
+
+    test("Link and X-Total-Count are part of the tag", () => {
+      const plain = entityTag(page, {}, codec.digest);
+      const linked = entityTag(page, { link: '<http://h/x?page=2>; rel="next"' }, codec.digest);
+      const counted = entityTag(page, { "x-total-count": "3" }, codec.digest);
+      expect(new Set([plain, linked, counted, entityTag(page, { "x-total-count": "4" }, codec.digest)]).size).toBe(4);
+    });
+
+    test("gzip gives back the bytes, smaller", () => {
+      const gzipped = codec.gzip(page);
+      expect(gzipped.byteLength).toBeLessThan(page.byteLength / 4);
+      expect(new Uint8Array(gunzipSync(gzipped))).toEqual(page);
+    });
+  });
+}
