@@ -58,6 +58,7 @@ export async function serve(config: ServeConfig, runtime: Runtime): Promise<numb
     lifecycleUrl: config.lifecycleUrl,
     docsAssets: runtime.docsAssets,
     codec: runtime.codec,
+    collectGarbage: runtime.collectGarbage,
     responseCacheBytes: config.responseCacheBytes,
     logger,
     limits,

@@ -71,8 +71,10 @@ const preparedHeadersBytes = 1024;
 class RememberedAnswers {
   private readonly entries = new Map<string, Remembered>();
   private bytes = 0;
+  /** Bytes dropped since the collector was last asked for a full collection. */
+  private dropped = 0;
 
-  constructor(private readonly maxBytes: number) {}
+  constructor(private readonly maxBytes: number, private readonly collectGarbage: (() => void) | undefined) {}
 
   /** What the entry costs in memory; it changes only when headers are prepared for another scope list (see `grew`). */
   private static sizeOf(key: string, a: Remembered): number {
@@ -125,8 +127,15 @@ class RememberedAnswers {
   private drop(key: string): void {
     const old = this.entries.get(key);
     if (old) {
-      this.bytes -= RememberedAnswers.sizeOf(key, old);
+      const size = RememberedAnswers.sizeOf(key, old);
+      this.bytes -= size;
       this.entries.delete(key);
+      // Half the budget turned into garbage: have it collected before it piles up past the budget.
+      this.dropped += size;
+      if (this.dropped >= this.maxBytes / 2 && this.collectGarbage) {
+        this.dropped = 0;
+        this.collectGarbage();
+      }
     }
   }
 }
@@ -140,8 +149,8 @@ export class Answers {
   private readonly gunzip: (bytes: Uint8Array) => Uint8Array<ArrayBuffer>;
 
   /** `maxBytes` 0: nothing is remembered, every answer is computed. */
-  constructor(private readonly codec: Codec, maxBytes: number) {
-    this.remembered = maxBytes > 0 ? new RememberedAnswers(maxBytes) : null;
+  constructor(private readonly codec: Codec, maxBytes: number, collectGarbage?: () => void) {
+    this.remembered = maxBytes > 0 ? new RememberedAnswers(maxBytes, collectGarbage) : null;
     this.gunzip = codec.gunzip ?? portableCodec.gunzip!;
   }
 

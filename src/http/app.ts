@@ -52,6 +52,8 @@ export interface AppOptions {
   codec?: Codec;
   /** Budget for remembered answers (0: every answer computed). */
   responseCacheBytes?: number;
+  /** Asked for once the remembered answers have dropped half their budget (see Runtime.collectGarbage). */
+  collectGarbage?: () => void;
   /** Absent: no log lines (an internal error still goes to stderr). */
   logger?: Logger;
   /** Absent: no limits. */
@@ -96,7 +98,7 @@ export function createApp(opts: AppOptions): App {
   const codec = opts.codec ?? portableCodec;
   const metrics = opts.metrics ?? new HttpMetrics();
   const logger = opts.logger ?? null;
-  const answers = new Answers(codec, opts.dataVersion ? (opts.responseCacheBytes ?? defaults.responseCacheBytes) : 0);
+  const answers = new Answers(codec, opts.dataVersion ? (opts.responseCacheBytes ?? defaults.responseCacheBytes) : 0, opts.collectGarbage);
   const startedAt = Date.now();
   const database = opts.database && { db: opts.database, rows: new TableRows(opts.database) };
   const freshness = opts.dataAsOf && opts.maxStalenessMs ? { dataAsOf: opts.dataAsOf, maxAgeMs: opts.maxStalenessMs } : null;

@@ -61,6 +61,13 @@ export interface Runtime {
   openEmbeddedDemo(): Promise<OpenedDatabase>;
   listen(entry: Entry, opts: ListenOptions, log: Log): Promise<Listening>;
   readonly codec: Codec;
+  /**
+   * A full collection, now. Remembered answers that were dropped live in the old generation,
+   * which the collector visits seldom: without one, a cache turning over (new URLs pushing out
+   * old ones) held up to 15 times its budget as garbage (tests/e2e/memory-budget.test.ts). A
+   * non-blocking request for one (Bun.gc(false)) halved that, no more.
+   */
+  readonly collectGarbage?: () => void;
   readonly docsAssets: DocsAssets;
   readonly sync: SyncEdges;
 }

@@ -17,6 +17,7 @@ export const bunRuntime: Runtime = {
   openEmbeddedDemo,
   listen,
   codec: bunCodec,
+  collectGarbage: () => Bun.gc(true),
   docsAssets: embeddedDocsAssets,
   sync: bunSyncEdges,
 };
