@@ -47,6 +47,8 @@ export async function serve(config: ServeConfig, runtime: Runtime): Promise<numb
   // it on its own connection while the API reads it on another (WAL).
   const served = dbFile === undefined ? null : servedDatabase(runtime, dbFile, config.syncFrom, log);
   const demo = served === null ? await runtime.openEmbeddedDemo() : null;
+  // From the signal on, /readyz says so (503): a load balancer checking it sends new clients elsewhere.
+  let stopping = false;
   const app = createApp({
     store: served?.store ?? createStore(demo!.db),
     dataVersion: served?.dataVersion ?? demo!.dataVersion,
@@ -69,6 +71,7 @@ export async function serve(config: ServeConfig, runtime: Runtime): Promise<numb
     // The data's age from the same heartbeat; a file no sync writes (none) is as new as it will ever be.
     dataAsOf: served ? dataAsOf(served) : undefined,
     maxStalenessMs: config.maxStalenessMs,
+    stopping: () => stopping,
   });
 
   const listening = await runtime.listen(app.fetch, {
@@ -99,6 +102,7 @@ export async function serve(config: ServeConfig, runtime: Runtime): Promise<numb
 
   await new Promise<void>((resolve) => {
     const onSignal = (signal: string) => {
+      stopping = true;
       log("draining", { signal });
       void listening.stop({ listenerClosed: () => log("stopping", { signal }) }).then(async () => {
         await served?.close();

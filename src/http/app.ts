@@ -73,6 +73,8 @@ export interface AppOptions {
   dataAsOf?: () => number | null;
   /** With `dataAsOf`: older data than this gets every API request a 503 (0 or absent: served however old). */
   maxStalenessMs?: number;
+  /** True from a stop's signal on: /readyz says 503, so that load balancers send no new connections while it drains. */
+  stopping?: () => boolean;
   /** What is wrong with the database file (see the runtime's OpenedDatabase.fault): a 503 for every API request, and for /readyz. */
   dataFault?: () => string | null;
 }
@@ -140,7 +142,8 @@ export function createApp(opts: AppOptions): App {
     .get("/readyz", ({ set }) => {
       const fault = opts.dataFault?.() ?? null;
       // A broken file is not read again for its sync's state: the fault is the answer.
-      const state = fault !== null ? { ready: false, fault } : opts.readiness?.() ?? { ready: true, sync: "none" };
+      const state = opts.stopping?.() ? { ready: false, stopping: true }
+        : fault !== null ? { ready: false, fault } : opts.readiness?.() ?? { ready: true, sync: "none" };
       if (!state.ready) set.status = 503;
       return state;
     }, { detail: { hide: true } })

@@ -10,7 +10,7 @@ import { startServer } from "../support/binary.ts";
 import { seededDatabase } from "../support/db.ts";
 import { acceptsConnection } from "../support/wait.ts";
 
-interface Answer { status: number; connectionClose: boolean; bodyBytes: number }
+interface Answer { status: number; connectionClose: boolean; bodyBytes: number; body: string }
 
 /** One keep-alive connection: writes requests, parses the answers as they come (Content-Length bodies). */
 class Connection {
@@ -43,6 +43,10 @@ class Connection {
     while (this.answers.length < count && !this.closed && Date.now() < deadline) await Bun.sleep(5);
   }
 
+  get bodies(): unknown[] {
+    return this.answers.map((a) => JSON.parse(a.body));
+  }
+
   destroy(): void {
     this.socket.destroy();
   }
@@ -58,6 +62,7 @@ class Connection {
         status: Number(head.slice(9, 12)),
         connectionClose: /\r\nconnection: *close/i.test(head),
         bodyBytes: length,
+        body: this.buffer.subarray(end + 4, end + 4 + length).toString("utf8"),
       });
       this.buffer = this.buffer.subarray(end + 4 + length);
     }
@@ -94,10 +99,14 @@ test("SIGTERM: requests sent just before it (keep-alive, pipelined) and after it
   // After the signal, on connections still open: answered, each saying the connection closes.
   await Bun.sleep(60);
   for (const [i, c] of later.entries()) c.send([paths[i % paths.length]!]);
+  // A new client's health check is told the server is going: load balancers send no more.
+  const checker = await Connection.open(port);
+  checker.send(["/readyz"]);
 
   for (const c of idle) await c.until(2);
   await pipelined.until(6);
   for (const c of later) await c.until(2);
+  await checker.until(1);
   while (!server.output().includes('"event":"stopping"')) await Bun.sleep(5);
   await Bun.sleep(20);
   const refused = !(await acceptsConnection(port));
@@ -113,8 +122,10 @@ test("SIGTERM: requests sent just before it (keep-alive, pipelined) and after it
     expect(c.closed).toBe(true);
   }
   for (const c of [...idle, pipelined, ...later]) for (const a of c.answers) expect(a.bodyBytes).toBeGreaterThan(100);
+  expect(checker.answers.map((a) => [a.status, a.connectionClose])).toEqual([[503, true]]);
+  expect(checker.bodies[0]).toEqual({ ready: false, stopping: true });
   expect(refused).toBe(true);
   expect(code).toBe(0);
   console.log(`exited ${exitedAfter.toFixed(0)} ms after SIGTERM; ${idle.length * 2 + 6 + later.length * 2} answers on ${idle.length + later.length + 1} connections, none lost`);
-  for (const c of [...idle, pipelined, ...later]) c.destroy();
+  for (const c of [...idle, pipelined, ...later, checker]) c.destroy();
 }, 60_000);
