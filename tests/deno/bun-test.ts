@@ -3,6 +3,11 @@
 // test, run in the order they were declared; expect is Jest's (the `expect` package), which
 // bun:test's follows, with the two matchers Bun adds that the tests use.
 import { expect as jestExpect } from "expect";
+import { cleanUpEverything } from "../support/temp.ts";
+
+// What bunfig.toml's preload (tests/support/cleanup.ts) does under bun test: when the run
+// ends, the folders and processes the tests shared or left are removed.
+globalThis.addEventListener("unload", cleanUpEverything);
 
 type Fn = () => void | Promise<void>;
 
