@@ -5,7 +5,7 @@
 // across machines.
 //
 //   npm run bench -- [--repos 1100] [--runs 1000000] [--seconds 6] [--rounds 3] [--connections 16]
-//                    [--change-every 200] [--no-postgres] [--only TEXT] [--deno]
+//                    [--change-every 200] [--no-postgres] [--only TEXT] [--deno] [--workers N]
 //
 // Each workload runs in rounds of --seconds on each target, a round loading the ceiling, the
 // service (on unchanged data, then while a writer commits to its file every --change-every ms,
@@ -16,10 +16,13 @@
 //
 // The mixed workload (bench/mixed.ts) asks for thousands of URLs over every repository, one at
 // random per request, on unchanged data, while one run changes every --change-every ms, and
-// while ten repositories do; its ceiling serves each URL's recorded bytes.
+// while ten repositories do; its ceiling serves each URL's recorded bytes. Every service above
+// runs as one process (--workers 1); the mixed workload is also measured, in the same rounds,
+// against `serve --workers N` (default: the machine's cores) on unchanged data and while one run changes.
 // --deno adds the same service under Deno (src/main-deno.ts),
 // remembering answers and not, to each round: its ratios to the executable's on the same workloads.
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startCeiling } from "./ceiling.ts";
@@ -46,8 +49,10 @@ const { values: args } = parseArgs({
     "no-postgres": { type: "boolean", default: false },
     only: { type: "string" },
     deno: { type: "boolean", default: false },
+    workers: { type: "string", default: String(availableParallelism()) },
   },
 });
+const workerCount = Math.max(2, Number(args.workers));
 const repos = Number(args.repos);
 const runs = Number(args.runs);
 const rounds = Math.max(1, Number(args.rounds));
@@ -97,18 +102,22 @@ async function startService(dbFile: string, name: string, extra: string[] = [], 
   // lines would take CPU from the load generator on a small machine, which the ceiling is spared.
   const logFile = join(work, `${name}.log`);
   rmSync(logFile, { force: true });
-  const { proc, url } = await startServeProcess([...command, "serve", "--db", dbFile, "--port", "0", ...unlimited, ...extra],
+  // One process unless `extra` asks for workers.
+  const workers = extra.includes("--workers") ? [] : ["--workers", "1"];
+  const { proc, url, started } = await startServeProcess([...command, "serve", "--db", dbFile, "--port", "0", ...unlimited, ...workers, ...extra],
     { env: { ...process.env } as Record<string, string>, stdout: { file: logFile }, stderr: "inherit", startTimeoutMs: 120_000 });
-  return { proc, url: url!, t0 };
+  // The processes that serve: the one, or the workers (not their supervisor).
+  const servers = (started.pids as number[] | undefined) ?? [proc.pid];
+  return { proc, url: url!, t0, servers };
 }
 
 /** Spawn → first 200 on a real page, median of several starts. */
-async function startupMs(dbFile: string): Promise<number> {
+async function startupMs(dbFile: string, workers: number): Promise<number> {
   const samples: number[] = [];
   for (let i = 0; i < 7; i++) {
     const port = 20000 + Math.floor(Math.random() * 20000);
     const t0 = performance.now();
-    const proc = Bun.spawn([exe, "serve", "--db", dbFile, "--port", String(port)], { stdout: "ignore", stderr: "ignore" });
+    const proc = Bun.spawn([exe, "serve", "--db", dbFile, "--port", String(port), "--workers", String(workers)], { stdout: "ignore", stderr: "ignore" });
     for (;;) {
       if (proc.exitCode !== null) throw new Error(`the service exited (${proc.exitCode}) before answering on port ${port}`);
       try {
@@ -132,8 +141,12 @@ const uncached = await startService(dataset, "service-uncached", ["--response-ca
 const { denoEntry } = await import("../tests/support/binary.ts");
 const deno = args.deno ? await startService(dataset, "service-deno", [], denoEntry) : null;
 const denoUncached = args.deno ? await startService(dataset, "service-deno-uncached", ["--response-cache-mb", "0"], denoEntry) : null;
+// The same service as N workers on one port, for the mixed workload.
+const mixing = args.only === undefined || "mixed".includes(args.only);
+const workersService = mixing ? await startService(dataset, "service-workers", ["--workers", String(workerCount)]) : null;
 // Whatever happens below, the services do not outlive the bench.
 process.once("exit", () => {
+  workersService?.proc.kill();
   service.proc.kill();
   uncached.proc.kill();
   deno?.proc.kill();
@@ -158,11 +171,11 @@ const touched = (await (await fetch(`${service.url}${mono}?per_page=1&page=10000
 const touchedRun = touched.workflow_runs[0]!.id;
 const changeEvery = Number(args["change-every"]);
 let commits = 0;
-/** Load the service while the writer commits to its file; the writer's commits are counted. */
-async function whileChanging(requests: Parameters<typeof wrk>[1], runs: number[] = [touchedRun], random = false): Promise<LoadResult> {
+/** Load the service (or `target`) while the writer commits to its file; the writer's commits are counted. */
+async function whileChanging(requests: Parameters<typeof wrk>[1], runs: number[] = [touchedRun], random = false, target = service.url): Promise<LoadResult> {
   const writer = Bun.spawn([process.execPath, join(import.meta.dir, "changes.ts"), dataset, runs.join(","), "--every", String(changeEvery)], { stdout: "pipe", stderr: "inherit" });
   await Bun.sleep(changeEvery + 50);
-  const result = await wrk(service.url, requests, { ...load, random });
+  const result = await wrk(target, requests, { ...load, random });
   writer.kill("SIGTERM");
   const [out] = await Promise.all([new Response(writer.stdout).text(), writer.exited]);
   commits += (JSON.parse(out) as { commits: number }).commits;
@@ -179,7 +192,6 @@ const allWorkloads: { name: string; paths: string[]; conditional?: boolean }[] =
   { name: "gh run watch poll (304)", paths: [`${mono}/${runId}`, `${mono}/${runId}/jobs`], conditional: true },
 ];
 const workloads = allWorkloads.filter((w) => args.only === undefined || w.name.includes(args.only));
-const mixing = args.only === undefined || "mixed".includes(args.only);
 if (workloads.length === 0 && !mixing) throw new Error(`no workload's name contains ${JSON.stringify(args.only)}`);
 // Every header the service sends, its request id included (a recorded one: same length, same
 // bytes on the wire); Date and Content-Length are Bun's own on both sides.
@@ -309,12 +321,30 @@ for (const w of workloads) {
 }
 // The mixed workload: each round the ceiling, the service on unchanged data, while one run
 // changes, while ten repositories change, remembering nothing, and PostgreSQL.
-const mixConditions = ["unchanged", "one run changing every 200 ms", "10 repositories changing every 200 ms", "--response-cache-mb 0", "PostgreSQL"] as const;
+const mixConditions = [
+  "unchanged", "one run changing every 200 ms", "10 repositories changing every 200 ms", "--response-cache-mb 0", "PostgreSQL",
+  `--workers ${workerCount}, unchanged`, `--workers ${workerCount}, one run changing every 200 ms`,
+] as const;
 const mixRows: { condition: string; results: LoadResult[]; ratios: number[] }[] = mixConditions.map((condition) => ({ condition, results: [], ratios: [] }));
 const mixCeilingResults: LoadResult[] = [];
 if (mix) {
   step(`load: mixed (${mixRequests.length} requests, ${mix.urls} URLs, ${mix.repositories} repositories)`);
   const random = { ...load, random: true };
+  // Each worker remembers its own answers: they are filled first, as recording filled the one
+  // process's. Each new connection goes to a worker the kernel picks, so every URL is asked on
+  // 4 × N new connections (that a worker misses a URL: N·(1 - 1/N)^(4N), 0.8% for 2 workers).
+  if (workersService) {
+    const urls = [...new Set(mixRequests.map((r) => r.path))];
+    const ask = async (path: string) => {
+      for (let i = 0; i < 4 * workerCount; i++) {
+        await (await fetch(`${workersService.url}${path}`, { headers: { ...admin, connection: "close" } })).arrayBuffer();
+      }
+    };
+    let next = 0;
+    await Promise.all(Array.from({ length: 8 }, async () => {
+      while (next < urls.length) await ask(urls[next++]!);
+    }));
+  }
   for (let round = 0; round < rounds; round++) {
     const c = await wrk(`http://127.0.0.1:${mixCeiling.port}`, mixRequests, random);
     mixCeilingResults.push(c);
@@ -324,6 +354,8 @@ if (mix) {
       await whileChanging(mixRequests, mix.runsToTouch, true),
       await wrk(uncached.url, mixRequests, random),
       postgres ? await wrk(postgres.mixUrl, mixRequests, random) : null,
+      workersService ? await wrk(workersService.url, mixRequests, random) : null,
+      workersService ? await whileChanging(mixRequests, [touchedRun], true, workersService.url) : null,
     ];
     results.forEach((r, i) => {
       if (r === null) return;
@@ -338,16 +370,26 @@ const cacheUsage = await (async () => {
   return { bytes: num("actions_runs_response_cache_bytes"), entries: num("actions_runs_response_cache_entries") };
 })();
 // readFileSync: /proc files report size 0, which Bun.file takes at its word.
-const peakKb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${service.proc.pid}/status`, "utf8"))?.[1] ?? NaN);
+const peakKbOf = (pid: number) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN);
+const peakKb = peakKbOf(service.proc.pid);
+const workersPeakKb = workersService ? workersService.servers.map(peakKbOf) : [];
+// CPU seconds (user + system) each process used: the supervisor's is what passing the workers' log lines on costs.
+const cpuSecondsOf = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+const workersCpu = workersService ? { supervisor: cpuSecondsOf(workersService.proc.pid), workers: workersService.servers.map(cpuSecondsOf) } : null;
+workersService?.proc.kill();
 service.proc.kill();
 uncached.proc.kill();
 deno?.proc.kill();
 denoUncached?.proc.kill();
-await Promise.all([service.proc.exited, uncached.proc.exited, deno?.proc.exited, denoUncached?.proc.exited]);
+await Promise.all([service.proc.exited, uncached.proc.exited, deno?.proc.exited, denoUncached?.proc.exited, workersService?.proc.exited]);
 ceiling.stop(true);
 mixCeiling.stop(true);
 await postgres?.close();
-const startup = await startupMs(dataset);
+const startup = await startupMs(dataset, 1);
+const startupWorkers = await startupMs(dataset, workerCount);
 
 // 6. The table.
 const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : "—");
@@ -390,6 +432,7 @@ const lines = [
   ] : []),
   "",
   `Peak memory of the service (VmHWM): ${f(peakKb / 1024)} MB. Start-up, spawn to first 200 on a runs page (median of 7): ${f(startup, 1)} ms.`,
+  `With --workers ${workerCount}: peak memory of each worker ${workersPeakKb.map((kb) => f(kb / 1024)).join(", ")} MB; start-up to the first 200 (median of 7) ${f(startupWorkers, 1)} ms; CPU over the whole run: supervisor ${f(workersCpu?.supervisor ?? NaN, 1)} s, workers ${(workersCpu?.workers ?? []).map((c) => f(c, 1)).join(", ")} s.`,
   ...(deno ? [
     "",
     "The same service under Deno (src/main-deno.ts: node:sqlite, Deno.serve), in the same rounds; ratios to the executable's req/s:",

@@ -223,7 +223,8 @@ async function soak(): Promise<void> {
 
   say(forge ? "starting the server, following PostgreSQL" : "starting the server");
   let requestLines = 0;
-  const service = await startServeProcess([exe, "serve", "--db", file, "--host", "127.0.0.1", "--port", "0",
+  // One process: its memory is the one sampled, as before workers existed.
+  const service = await startServeProcess([exe, "serve", "--db", file, "--host", "127.0.0.1", "--port", "0", "--workers", "1",
     ...(forge ? ["--sync-from", forge.readerUrl] : []),
     // Limits on, as in production, with budgets this load stays inside.
     "--rate-limit", "1000000000", "--rate-limit-anonymous", "1000000000", "--rate-limit-per-minute", "1000000000"],

@@ -5,7 +5,8 @@ import { commands, seedCommand, serveCommand, syncCommand } from "./config/comma
 import { seedConfig, serveConfig, syncConfig } from "./config/index.ts";
 import { UsageError, usage } from "./config/options.ts";
 import type { CommandSpec } from "./config/options.ts";
-import type { Runtime } from "./runtime/types.ts";
+import { availableParallelism } from "node:os";
+import type { Runtime, WorkerProcesses } from "./runtime/types.ts";
 import { version } from "./version.ts";
 
 const program = "actions-runs";
@@ -23,8 +24,26 @@ function overview(): string {
   ].join("\n");
 }
 
+/** What an entry brings: its runtime, and (where it can start them) the workers of `serve --workers`. */
+export interface Entry {
+  runtime: () => Promise<Runtime>;
+  workers?: () => Promise<WorkerProcesses>;
+}
+
+/**
+ * How many processes `serve` runs: --workers as given, else the machine's cores; one with a
+ * unix socket (a socket is one process's), under a runtime that cannot start workers, and in a worker.
+ */
+function workerCount(config: ReturnType<typeof serveConfig>, canStartWorkers: boolean): number {
+  if (config.worker !== undefined) return 1;
+  if (config.workers !== undefined && config.workers > 1 && !canStartWorkers) {
+    throw new UsageError("--workers above 1 needs the executable (or bun src/main.ts): under this runtime serve runs as one process");
+  }
+  return config.workers ?? (config.unixSocket !== undefined || !canStartWorkers ? 1 : availableParallelism());
+}
+
 /** The runtime is loaded only by the commands that need one, after their flags have been read. */
-async function run(argv: string[], runtime: () => Promise<Runtime>): Promise<number> {
+async function run(argv: string[], { runtime, workers }: Entry): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined || first === "--help" || first === "-h" || first === "help") {
     console.log(overview());
@@ -44,6 +63,9 @@ async function run(argv: string[], runtime: () => Promise<Runtime>): Promise<num
   switch (spec) {
     case serveCommand: {
       const config = serveConfig(rest, env);
+      const count = workerCount(config, workers !== undefined);
+      // The supervisor loads no runtime but what starts the workers: each of them loads the rest.
+      if (count > 1) return (await import("./commands/supervise.ts")).supervise(config, rest, count, await workers!());
       return (await import("./commands/serve.ts")).serve(config, await runtime());
     }
     case seedCommand: return (await import("./commands/seed.ts")).seed(seedConfig(rest, env));
@@ -56,9 +78,9 @@ async function run(argv: string[], runtime: () => Promise<Runtime>): Promise<num
 }
 
 /** Runs the command line and sets the process's exit code (a server exits when it is stopped). */
-export async function main(argv: string[], runtime: () => Promise<Runtime>): Promise<void> {
+export async function main(argv: string[], entry: Entry): Promise<void> {
   try {
-    const code = await run(argv, runtime);
+    const code = await run(argv, entry);
     if (code !== 0 || argv[0] !== "serve") process.exitCode = code;
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);

@@ -5,6 +5,13 @@ export const defaults = {
   host: "127.0.0.1",
   port: 8080,
   shutdownGraceSeconds: 10,
+  /** `serve --workers` at most (its default is the machine's cores). */
+  maxWorkers: 256,
+  /**
+   * A worker that dies is started again after this long, doubled at each death that follows a
+   * short life (up to the longest), so that one that cannot start does not spin.
+   */
+  workerRestart: { firstDelayMs: 100, longestDelayMs: 10_000, healthyAfterMs: 10_000 },
   /** Past this age (when the data's age is known: a sync), every API answer is a 503. */
   maxStalenessSeconds: 300,
   /**

@@ -7,4 +7,5 @@ if (process.argv[2] === "seed") {
   console.error("actions-runs: seed runs under Bun only: npm run demo-db, or bun src/main.ts seed …");
   process.exit(2);
 }
-await main(process.argv.slice(2), async () => (await import("./runtime/deno/index.ts")).denoRuntime);
+// serve runs as one process: --workers above 1 is refused, and the default is 1.
+await main(process.argv.slice(2), { runtime: async () => (await import("./runtime/deno/index.ts")).denoRuntime });

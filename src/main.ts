@@ -2,4 +2,7 @@
 // The executable, and the entry under Bun: the command line (src/cli.ts) with Bun's runtime.
 import { main } from "./cli.ts";
 
-await main(process.argv.slice(2), async () => (await import("./runtime/bun/index.ts")).bunRuntime);
+await main(process.argv.slice(2), {
+  runtime: async () => (await import("./runtime/bun/index.ts")).bunRuntime,
+  workers: async () => (await import("./runtime/bun/workers.ts")).bunWorkers,
+});

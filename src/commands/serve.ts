@@ -1,10 +1,13 @@
 // `actions-runs serve`: open the database (a file, or the embedded demo), build the app,
-// listen, and stop gracefully on SIGTERM/SIGINT.
+// listen, and stop gracefully on SIGTERM/SIGINT. The same process is also one worker of
+// `serve --workers N` (supervise.ts starts them): then it shares the port with the others,
+// names itself in every log line and on /metrics, tells its supervisor once it listens, and
+// stops as on a signal when its supervisor is gone.
 import type { ServeConfig } from "../config/index.ts";
 import { createApp } from "../http/app.ts";
 import { stdoutLogger } from "../observability/logger.ts";
 import type { Runtime } from "../runtime/types.ts";
-import { demoTokens } from "../seed/fixtures.ts";
+import { printDemoTokens } from "./demo-tokens.ts";
 import { createStore } from "../store/index.ts";
 import { servedDatabase } from "./served-database.ts";
 import type { ServedDatabase } from "./served-database.ts";
@@ -38,10 +41,16 @@ function unreadableAs<T, F>(fallback: F, read: () => T): T | F {
   }
 }
 
+/** What a worker tells its supervisor once it listens: its started line's fields. */
+export interface WorkerListening {
+  type: "listening";
+  started: Record<string, unknown>;
+}
+
 export async function serve(config: ServeConfig, runtime: Runtime): Promise<number> {
-  const logger = stdoutLogger(config.log.level, config.log.format);
+  const { db: dbFile, limits, worker } = config;
+  const logger = stdoutLogger(config.log.level, config.log.format, process.stdout, worker);
   const log = logger.log;
-  const { db: dbFile, limits } = config;
 
   // A file is watched and, broken, brought back (served-database.ts); the sync, if any, writes
   // it on its own connection while the API reads it on another (WAL).
@@ -72,6 +81,7 @@ export async function serve(config: ServeConfig, runtime: Runtime): Promise<numb
     dataAsOf: served ? dataAsOf(served) : undefined,
     maxStalenessMs: config.maxStalenessMs,
     stopping: () => stopping,
+    worker: worker === undefined ? undefined : { number: worker, workers: config.workers ?? 1 },
   });
 
   const listening = await runtime.listen(app.fetch, {
@@ -82,14 +92,12 @@ export async function serve(config: ServeConfig, runtime: Runtime): Promise<numb
     shutdownGraceSeconds: config.shutdownGraceSeconds,
     // Longer than the request timeout, so that a late answer is a JSON 503 rather than a dropped connection.
     idleTimeoutSeconds: limits.requestTimeoutMs > 0 ? Math.min(255, limits.requestTimeoutMs / 1000 + 5) : undefined,
+    reusePort: worker !== undefined,
   }, log);
 
-  // Before the started line: whoever waits for it has the tokens already.
-  if (dbFile === undefined) {
-    console.log("Demo tokens (Authorization: token <t>):");
-    for (const t of demoTokens) console.log(`  ${t.token.padEnd(22)} ${t.note}`);
-  }
-  log("started", {
+  // Before the started line: whoever waits for it has the tokens already (a supervisor prints them for its workers).
+  if (dbFile === undefined && worker === undefined) printDemoTokens();
+  const started = {
     version,
     runtime: runtime.name,
     database: dbFile ?? demo!.source,
@@ -98,10 +106,15 @@ export async function serve(config: ServeConfig, runtime: Runtime): Promise<numb
     public_url: config.publicUrl ?? null,
     shutdown_grace_s: config.shutdownGraceSeconds,
     config: config.inEffect,
-  });
+  };
+  // A worker's start is `worker_started`: `started` is its supervisor's, once every worker listens.
+  log(worker === undefined ? "started" : "worker_started", started);
+  if (worker !== undefined) tellSupervisor({ type: "listening", started } satisfies WorkerListening);
 
   await new Promise<void>((resolve) => {
     const onSignal = (signal: string) => {
+      // A worker hears a terminal's ^C itself and again from its supervisor: one stop.
+      if (stopping) return;
       stopping = true;
       log("draining", { signal });
       void listening.stop({ listenerClosed: () => log("stopping", { signal }) }).then(async () => {
@@ -109,11 +122,32 @@ export async function serve(config: ServeConfig, runtime: Runtime): Promise<numb
         demo?.close();
         log("stopped");
         logger.flush();
+        // The channel to the supervisor would keep the process up.
+        if (worker !== undefined) process.disconnect?.();
         resolve();
       });
     };
-    process.once("SIGTERM", () => onSignal("SIGTERM"));
-    process.once("SIGINT", () => onSignal("SIGINT"));
+    if (worker === undefined) {
+      process.once("SIGTERM", () => onSignal("SIGTERM"));
+      process.once("SIGINT", () => onSignal("SIGINT"));
+    } else {
+      process.on("SIGTERM", () => onSignal("SIGTERM"));
+      process.on("SIGINT", () => onSignal("SIGINT"));
+      // The supervisor is gone (killed, even with -9): its channel closes, and the worker stops rather than linger.
+      process.once("disconnect", () => {
+        if (stopping) return;
+        log("supervisor_gone");
+        onSignal("none: the supervisor is gone");
+      });
+    }
   });
   return 0;
+}
+
+function tellSupervisor(message: WorkerListening): void {
+  try {
+    process.send?.(message);
+  } catch {
+    // The supervisor is gone: the disconnect stops this worker.
+  }
 }

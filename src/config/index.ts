@@ -37,6 +37,13 @@ export interface ServeConfig {
   corsOrigins?: string[];
   lifecycleUrl?: string;
   syncFrom?: string;
+  /** --workers as given; absent: the default (the machine's cores where the runtime can start workers). */
+  workers?: number;
+  /**
+   * Set in a worker process by the supervisor that started it (ACTIONS_RUNS_WORKER): its
+   * number, 0 to workers - 1. Absent: this process serves alone or supervises.
+   */
+  worker?: number;
   shutdownGraceSeconds: number;
   /** 0: data of any age is served. */
   maxStalenessMs: number;
@@ -72,8 +79,18 @@ function logConfig(opts: ParsedOptions): LogConfig {
   return { level: level as LogLevel, format };
 }
 
+/** Set by `serve --workers N` in each worker it starts: the worker's number. Not a setting for people. */
+export const workerVariable = "ACTIONS_RUNS_WORKER";
+
 export function serveConfig(argv: readonly string[], env: Env): ServeConfig {
-  return serveConfigFrom(parseOptions(serveCommand, argv, env));
+  const config = serveConfigFrom(parseOptions(serveCommand, argv, env));
+  const worker = env[workerVariable];
+  if (worker !== undefined && worker !== "") {
+    const n = /^[0-9]+$/.test(worker) ? Number(worker) : NaN;
+    if (!(n < (config.workers ?? 0))) throw new UsageError(`${workerVariable} is set by serve --workers for its workers, not '${worker}'`);
+    config.worker = n;
+  }
+  return config;
 }
 
 export function serveConfigFrom(opts: ParsedOptions): ServeConfig {
@@ -95,6 +112,10 @@ export function serveConfigFrom(opts: ParsedOptions): ServeConfig {
   }
   const syncFrom = text(opts, "sync-from");
   if (syncFrom !== undefined && db === undefined) throw new UsageError("--sync-from needs --db FILE (the copy it keeps live)");
+  const workers = opts.workers as number | undefined;
+  if (workers !== undefined && workers > 1 && unixSocket !== undefined) {
+    throw new UsageError("--workers above 1 serves a TCP port only: a unix socket is served by one process (--workers 1)");
+  }
   return {
     db,
     host: text(opts, "host")!,
@@ -107,6 +128,7 @@ export function serveConfigFrom(opts: ParsedOptions): ServeConfig {
     corsOrigins,
     lifecycleUrl: text(opts, "lifecycle-url"),
     syncFrom,
+    workers,
     shutdownGraceSeconds: int(opts, "shutdown-grace"),
     maxStalenessMs: int(opts, "max-staleness") * 1000,
     responseCacheBytes: int(opts, "response-cache-mb") * 1024 * 1024,

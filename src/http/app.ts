@@ -77,6 +77,8 @@ export interface AppOptions {
   stopping?: () => boolean;
   /** What is wrong with the database file (see the runtime's OpenedDatabase.fault): a 503 for every API request, and for /readyz. */
   dataFault?: () => string | null;
+  /** Under `serve --workers N`: this process's number, named by /metrics. */
+  worker?: { number: number; workers: number };
 }
 
 export interface App {
@@ -147,7 +149,7 @@ export function createApp(opts: AppOptions): App {
       if (!state.ready) set.status = 503;
       return state;
     }, { detail: { hide: true } })
-    .get("/metrics", () => new Response(renderMetrics({ http: metrics, version, startedAt, database, sync: opts.syncStatus, answers }), {
+    .get("/metrics", () => new Response(renderMetrics({ http: metrics, version, startedAt, database, sync: opts.syncStatus, answers, worker: opts.worker }), {
       headers: { "content-type": expositionContentType },
     }), { detail: { hide: true } })
     .use(docs(opts.docsAssets, version))

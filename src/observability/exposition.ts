@@ -7,6 +7,12 @@ export type Labels = Record<string, string>;
 
 export class Exposition {
   private text = "";
+  /** Labels every sample carries first (`serve --workers`: the worker's number), rendered once. */
+  private readonly common: string;
+
+  constructor(common?: Labels) {
+    this.common = common ? renderLabels(common).slice(1, -1) : "";
+  }
 
   family(name: string, type: "counter" | "gauge" | "histogram", help: string): this {
     this.text += `# HELP ${name} ${help.replace(/\\/g, "\\\\").replace(/\n/g, "\\n")}\n# TYPE ${name} ${type}\n`;
@@ -14,7 +20,9 @@ export class Exposition {
   }
 
   sample(name: string, value: number, labels?: Labels): this {
-    this.text += `${name}${labels ? renderLabels(labels) : ""} ${formatValue(value)}\n`;
+    const own = labels ? renderLabels(labels) : "";
+    const all = this.common === "" ? own : own === "" ? `{${this.common}}` : `{${this.common},${own.slice(1)}`;
+    this.text += `${name}${all} ${formatValue(value)}\n`;
     return this;
   }
 

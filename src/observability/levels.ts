@@ -12,6 +12,9 @@ const levels: Record<string, LogLevel> = {
   sync_source_standby_not_receiving: "warn",
   sync_source_promoted: "warn",
   request_timeout: "warn",
+  worker_exited: "warn",
+  worker_failed_to_start: "error",
+  supervisor_gone: "warn",
 };
 
 export function levelOfEvent(event: string): LogLevel {

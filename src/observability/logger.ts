@@ -49,18 +49,34 @@ export interface LoggerOptions {
   level: LogLevel;
   format: LogFormat;
   sink: LogSink;
+  /**
+   * Which process of `serve --workers` writes the line: its number, or "supervisor". Every
+   * line says it, right after the event's name; absent (one process alone), no line does.
+   */
+  worker?: number | "supervisor";
+}
+
+/** `auto`: text on a terminal, JSON otherwise. */
+export function resolvedFormat(format: LogFormat | "auto", stdout: { isTTY?: boolean }): LogFormat {
+  return format === "auto" ? (stdout.isTTY ? "text" : "json") : format;
 }
 
 /** Lines on stdout; `auto`: text on a terminal, JSON otherwise. */
 export function stdoutLogger(
   level: LogLevel, format: LogFormat | "auto", stdout: { isTTY?: boolean; write(chunk: string): unknown } = process.stdout,
+  worker?: number | "supervisor",
 ): Logger {
-  return createLogger({ level, format: format === "auto" ? (stdout.isTTY ? "text" : "json") : format, sink: streamSink(stdout) });
+  return createLogger({ level, format: resolvedFormat(format, stdout), sink: streamSink(stdout), worker });
 }
 
-export function createLogger({ level, format, sink }: LoggerOptions): Logger {
+export function createLogger({ level, format, sink, worker }: LoggerOptions): Logger {
   const threshold = rank[level];
-  const render = format === "json" ? jsonLine : textLine;
+  const base: LogFields | undefined = worker === undefined ? undefined : { worker };
+  const render = format === "json"
+    ? (time: string, lvl: LogLevel, event: string, fields: LogFields | undefined) => jsonLine(time, lvl, event, base === undefined ? fields : { ...base, ...fields })
+    : (time: string, lvl: LogLevel, event: string, fields: LogFields | undefined) => textLine(time, lvl, event, base === undefined ? fields : { ...base, ...fields });
+  // The request line's fast path, with the worker's field in the same place.
+  const requestPrefix = `,"event":"request"${worker === undefined ? "" : `,"worker":${JSON.stringify(worker)}`}`;
   // Many lines fall in the same millisecond: the timestamp is formatted once per millisecond.
   let stampedAt = -1;
   let stamp = "";
@@ -83,7 +99,7 @@ export function createLogger({ level, format, sink }: LoggerOptions): Logger {
     at,
     request(lvl, method, route, status, durationMs, requestId, login, limited) {
       if (rank[lvl] < threshold) return;
-      if (format === "json") sink.write(jsonRequestLine(time(), lvl, method, route, status, durationMs, requestId, login, limited));
+      if (format === "json") sink.write(jsonRequestLine(time(), lvl, requestPrefix, method, route, status, durationMs, requestId, login, limited));
       else {
         const fields: RequestLine = { method, route, status, duration_ms: durationMs, request_id: requestId, login };
         if (limited !== null) fields.limited = limited;
@@ -103,11 +119,11 @@ const json = (value: string | null) => (value === null ? "null" : JSON.stringify
 
 /** jsonLine(time, level, "request", fields) for a RequestLine's fields, key for key. */
 function jsonRequestLine(
-  time: string, level: LogLevel, method: string, route: string | null, status: number, durationMs: number,
+  time: string, level: LogLevel, prefix: string, method: string, route: string | null, status: number, durationMs: number,
   requestId: string, login: string | null, limited: string | null,
 ): string {
   const duration = Number.isFinite(durationMs) ? String(durationMs) : "null";
-  let line = `{"time":"${time}","level":"${level}","event":"request","method":${json(method)},"route":${json(route)},"status":${status},"duration_ms":${duration},"request_id":${json(requestId)},"login":${json(login)}`;
+  let line = `{"time":"${time}","level":"${level}"${prefix},"method":${json(method)},"route":${json(route)},"status":${status},"duration_ms":${duration},"request_id":${json(requestId)},"login":${json(login)}`;
   if (limited !== null) line += `,"limited":${json(limited)}`;
   return line + "}";
 }

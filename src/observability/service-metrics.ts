@@ -28,10 +28,16 @@ export interface MetricsSources {
   sync?: () => SyncFacts | null;
   /** The remembered answers: bytes counted against their budget, and entries. */
   answers?: { usage: { bytes: number; entries: number } };
+  /** Under `serve --workers N`: which worker this process is; every sample says so in its `worker` label. */
+  worker?: { number: number; workers: number };
 }
 
 export function renderMetrics(src: MetricsSources): string {
-  const out = new Exposition();
+  const out = new Exposition(src.worker ? { worker: String(src.worker.number) } : undefined);
+  if (src.worker) {
+    out.family("actions_runs_workers", "gauge", "Worker processes serving this port (serve --workers); the worker label names the one that answered.")
+      .sample("actions_runs_workers", src.worker.workers);
+  }
   src.http.writeTo(out);
 
   const sync = src.sync?.() ?? null;

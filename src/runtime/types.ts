@@ -41,6 +41,8 @@ export interface ListenOptions {
   shutdownGraceSeconds: number;
   /** Seconds a connection may stay silent, waiting for a response included. */
   idleTimeoutSeconds?: number;
+  /** Share the TCP port with other processes that set it too (SO_REUSEPORT): `serve --workers`. */
+  reusePort?: boolean;
 }
 
 export interface Listening {
@@ -51,6 +53,34 @@ export interface Listening {
    * to the grace period; `listenerClosed` is called when the listener is closed.
    */
   stop(hooks?: { listenerClosed?: () => void }): Promise<void>;
+}
+
+/** One worker of `serve --workers N`: this executable again, as a child process. */
+export interface WorkerProcess {
+  readonly pid: number;
+  /** Its stdout, as it comes (the supervisor passes it on whole lines at a time). */
+  readonly output: AsyncIterable<Uint8Array>;
+  readonly exited: Promise<{ code: number | null; signal: string | null }>;
+  kill(signal: "SIGTERM" | "SIGINT" | "SIGKILL"): void;
+}
+
+/**
+ * What `serve --workers N` needs of a runtime: starting workers and sharing a port among them.
+ * Loaded on its own (without the rest of the runtime), so that the supervisor starts quickly.
+ */
+export interface WorkerProcesses {
+  /**
+   * Start this program again (the executable, or the runtime and its entry script) with these
+   * arguments and environment: stdout piped to the caller, stderr its own, and a channel
+   * whose messages go to `onMessage` (the worker reports there that it listens).
+   */
+  start(args: string[], env: Record<string, string | undefined>, onMessage: (message: unknown) => void): WorkerProcess;
+  /**
+   * Make sure the workers can share host:port. A given port is checked to be free (no other
+   * server on it, not even one that shares ports); port 0 binds a free one, and holds it
+   * (shared) until `release`, so that no one takes it before the workers listen on it.
+   */
+  reservePort(host: string, port: number): { port: number; release(): void };
 }
 
 export interface Runtime {

@@ -49,8 +49,17 @@ export function startDenoServer(args: string[], env: Record<string, string> = {}
   return startServing(denoEntry, args, env);
 }
 
+/**
+ * The tests of one server process (its pid, its log lines, its limits) run it as one:
+ * `--workers 1` unless a test asks for workers itself. ACTIONS_RUNS_TEST_WORKERS=N runs them
+ * all with N workers instead (those that count one process's lines or limits then fail).
+ */
+const workersByDefault = process.env.ACTIONS_RUNS_TEST_WORKERS ?? "1";
+
 async function startServing(command: string[], args: string[], env: Record<string, string>): Promise<RunningServer> {
-  const withPort = args.includes("--port") || args.includes("--unix-socket") ? args : [...args, "--port", "0"];
+  const withPort = args.includes("--port") || args.includes("--unix-socket") ? [...args] : [...args, "--port", "0"];
+  const chosen = args.includes("--unix-socket") || args.some((a) => a.startsWith("--workers")) || env.ACTIONS_RUNS_WORKERS !== undefined;
+  if (!chosen) withPort.push("--workers", workersByDefault);
   const cwd = tempDir("cwd");
   let out = "";
   const server = await startServeProcess([...command, "serve", ...withPort], {

@@ -138,21 +138,34 @@ describe("one log line per request", () => {
     expect(() => fromFlags([], { ACTIONS_RUNS_LOG_FORMAT: "xml" })).toThrow("--log-format must be auto, json or text");
   });
 
-  test("a request line is the same line, key for key, as the general logger would write", () => {
-    const lines: string[] = [];
-    const logger = createLogger({ level: "debug", format: "json", sink: { write: (l) => lines.push(l), flush() {} } });
-    const cases: RequestLine[] = [
-      { method: "GET", route: "/api/v3/repos/:owner/:repo/actions/runs", status: 304, duration_ms: 0.012, request_id: "abc-1", login: "alice" },
-      { method: "DELETE", route: null, status: 429, duration_ms: 12, request_id: 'odd "id"\n\u2028', login: null, limited: "burst" },
-      { method: "GET", route: "/x", status: 200, duration_ms: Number.NaN, request_id: "r", login: "ünïcödé", limited: undefined },
-    ];
-    for (const line of cases) {
-      logger.request("info", line.method, line.route, line.status, line.duration_ms, line.request_id, line.login, line.limited ?? null);
-      logger.at("info", "request", { ...line });
-      const [fast, general] = lines.splice(0).map((l) => l.replace(/^\{"time":"[^"]+"/, ""));
-      expect(fast).toBe(general!);
-      expect(JSON.parse(`{"time":"t"${fast}`)).toMatchObject({ event: "request", status: line.status });
+  test("a request line is the same line, key for key, as the general logger would write (a worker's too)", () => {
+    for (const worker of [undefined, 3, "supervisor"] as const) {
+      const lines: string[] = [];
+      const logger = createLogger({ level: "debug", format: "json", sink: { write: (l) => lines.push(l), flush() {} }, worker });
+      const cases: RequestLine[] = [
+        { method: "GET", route: "/api/v3/repos/:owner/:repo/actions/runs", status: 304, duration_ms: 0.012, request_id: "abc-1", login: "alice" },
+        { method: "DELETE", route: null, status: 429, duration_ms: 12, request_id: 'odd "id"\n\u2028', login: null, limited: "burst" },
+        { method: "GET", route: "/x", status: 200, duration_ms: Number.NaN, request_id: "r", login: "ünïcödé", limited: undefined },
+      ];
+      for (const line of cases) {
+        logger.request("info", line.method, line.route, line.status, line.duration_ms, line.request_id, line.login, line.limited ?? null);
+        logger.at("info", "request", { ...line });
+        const [fast, general] = lines.splice(0).map((l) => l.replace(/^\{"time":"[^"]+"/, ""));
+        expect(fast).toBe(general!);
+        const parsed = JSON.parse(`{"time":"t"${fast}`) as Record<string, unknown>;
+        expect(parsed).toMatchObject({ event: "request", status: line.status });
+        expect(parsed.worker).toBe(worker);
+        // The worker comes right after the event's name.
+        if (worker !== undefined) expect(Object.keys(parsed).slice(2, 4)).toEqual(["event", "worker"]);
+      }
     }
+  });
+
+  test("a worker's text lines name it too", () => {
+    const written: string[] = [];
+    const logger = stdoutLogger("info", "text", { isTTY: true, write: (s: string) => written.push(s) }, 1);
+    logger.log("draining", { signal: "SIGTERM" });
+    expect(written.join("")).toMatch(/ INFO  draining worker=1 signal=SIGTERM\n$/);
   });
 
   test("request lines are written together, within the flush interval or when asked", async () => {
@@ -221,6 +234,19 @@ describe("/metrics", () => {
     for (const name of ["process_resident_memory_bytes", "actions_runs_js_heap_used_bytes", "actions_runs_database_size_bytes"]) expect(m.get(name)!).toBeGreaterThan(0);
     expect(text).toContain("# TYPE actions_runs_http_request_duration_seconds histogram");
     expect(text).not.toContain("actions_runs_sync_");
+  });
+
+  test("a worker of serve --workers labels every sample with its number, and says how many workers there are", async () => {
+    const { req } = await observedApp({ worker: { number: 1, workers: 3 } });
+    await req("/api/v1/repos/alice/hello-world/actions/runs?per_page=2", { token: "demo_alice_repo" });
+    const text = await (await req("/metrics")).text();
+    const samples = text.split("\n").filter((l) => l !== "" && !l.startsWith("#"));
+    expect(samples.filter((l) => !/^[a-z_]+\{worker="1"[,}]/.test(l))).toEqual([]);
+    const m = parseExposition(text);
+    expect(m.get(`actions_runs_workers{worker="1"}`)).toBe(3);
+    expect(m.get(`actions_runs_http_requests_total{worker="1",route="${runsRoute}",status="200"}`)).toBe(1);
+    // One process alone: no label, no workers figure.
+    expect(await (await (await observedApp()).req("/metrics")).text()).not.toMatch(/worker/);
   });
 
   test("rows per table, counted in the background, match count(*)", async () => {

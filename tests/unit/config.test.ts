@@ -8,6 +8,7 @@ import { seedConfig, serveConfig, syncConfig } from "../../src/config/index.ts";
 import { UsageError, optionsTable, usage } from "../../src/config/options.ts";
 import { defaults } from "../../src/defaults.ts";
 import { defaultLimits } from "../../src/limits/config.ts";
+import { withoutSyncFrom } from "../../src/commands/supervise.ts";
 
 describe("serve", () => {
   test("with nothing given: the defaults, in their units", () => {
@@ -37,6 +38,10 @@ describe("serve", () => {
     [["--port", "http"], {}, "--port must be a whole number, not 'http'"],
     [[], { ACTIONS_RUNS_PORT: "70000" }, "ACTIONS_RUNS_PORT must be from 0 to 65535, not 70000"],
     [["--bogus"], {}, "unknown option --bogus for 'serve'"],
+    [["--workers", "0"], {}, "--workers must be from 1 to 256, not 0"],
+    [["--workers", "2", "--unix-socket", "/tmp/s"], {}, "a unix socket is served by one process (--workers 1)"],
+    [["--workers", "2"], { ACTIONS_RUNS_WORKER: "2" }, "ACTIONS_RUNS_WORKER is set by serve --workers for its workers, not '2'"],
+    [[], { ACTIONS_RUNS_WORKER: "0" }, "ACTIONS_RUNS_WORKER is set by serve --workers for its workers, not '0'"],
   ];
   for (const [argv, env, message] of refused) {
     test(`${[...argv, ...Object.entries(env).map(([k, v]) => `${k}=${v}`)].join(" ")} → ${message}`, () => {
@@ -44,6 +49,20 @@ describe("serve", () => {
       expect(() => serveConfig(argv, env)).toThrow(message);
     });
   }
+
+  test("--workers: unset means the default (decided by the entry); a worker knows its number", () => {
+    expect(serveConfig([], {}).workers).toBeUndefined();
+    expect(serveConfig([], { ACTIONS_RUNS_WORKERS: "3" }).workers).toBe(3);
+    expect(serveConfig(["--unix-socket", "/tmp/s", "--workers", "1"], {}).workers).toBe(1);
+    expect(serveConfig(["--workers", "2"], { ACTIONS_RUNS_WORKER: "1" })).toMatchObject({ workers: 2, worker: 1 });
+    expect(serveConfig(["--workers", "2"], {}).worker).toBeUndefined();
+  });
+
+  test("only worker 0 is given --sync-from", () => {
+    expect(withoutSyncFrom(["--db", "f", "--sync-from", "postgres://r@h/f", "--port", "0"])).toEqual(["--db", "f", "--port", "0"]);
+    expect(withoutSyncFrom(["--sync-from=postgres://r@h/f", "--db", "f"])).toEqual(["--db", "f"]);
+    expect(withoutSyncFrom(["--db", "f"])).toEqual(["--db", "f"]);
+  });
 
   test("a flag wins over its variable", () => {
     expect(serveConfig(["--port", "9001"], { ACTIONS_RUNS_PORT: "9002" }).port).toBe(9001);

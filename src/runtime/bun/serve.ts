@@ -52,7 +52,10 @@ export async function listen(entry: Entry, opts: ListenOptions, log: Log): Promi
     const tls = opts.tls ? { cert: Bun.file(opts.tls.certFile), key: Bun.file(opts.tls.keyFile) } : undefined;
     // One peer per server: it answers for the requests that server received.
     let peer: Peer | null = null;
-    const server = Bun.serve({ hostname: opts.host, port: opts.port, fetch: (req) => answer(req, peer), error, tls, idleTimeout: opts.idleTimeoutSeconds });
+    const server = Bun.serve({
+      hostname: opts.host, port: opts.port, fetch: (req) => answer(req, peer), error, tls, idleTimeout: opts.idleTimeoutSeconds,
+      reusePort: opts.reusePort === true,
+    });
     peer = { address: (req) => server.requestIP(req)?.address ?? null };
     servers.push(server);
     urls.push(server.url.href);
