@@ -4,12 +4,17 @@ import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
 import { workflowJobs, workflowRuns, workflowSteps } from "../../db/schema.ts";
 import type { WorkflowJob, WorkflowStep } from "../../db/schema.ts";
 import type { ServiceDatabase } from "./database.ts";
+import { rowReader } from "./row-reader.ts";
 import type { Slice } from "./runs.ts";
 
 /** Which attempt's jobs: one attempt by number, or every attempt in order. */
 export type AttemptSelector = number | "all";
 
 const p = (name: string) => sql.placeholder(name);
+const jobRows = rowReader(workflowJobs);
+const stepRows = rowReader(workflowSteps);
+const jobs = (rows: unknown) => (rows as unknown[][]).map((row) => jobRows.read(row));
+const steps = (rows: unknown) => (rows as unknown[][]).map((row) => stepRows.read(row));
 
 export function jobQueries(db: ServiceDatabase) {
   const ofAttempt = db.select().from(workflowJobs)
@@ -38,31 +43,33 @@ export function jobQueries(db: ServiceDatabase) {
     .where(eq(workflowSteps.jobId, p("jobId")))
     .orderBy(asc(workflowSteps.number))
     .prepare();
+  // Several jobs' steps in one prepared statement: the ids go in as one JSON array.
+  const stepsOfJobs = db.select().from(workflowSteps)
+    .where(inArray(workflowSteps.jobId, sql`(SELECT value FROM json_each(${p("jobIds")}))`))
+    .orderBy(asc(workflowSteps.jobId), asc(workflowSteps.number))
+    .prepare();
 
   return {
     listJobs(runId: number, attempt: AttemptSelector, page: Slice): { jobs: WorkflowJob[]; total: number } {
       if (attempt === "all") {
         const total = (countOfAll.get({ runId }) as { total: number }).total;
-        return { jobs: total > page.offset ? (ofAll.all({ runId, ...page }) as WorkflowJob[]) : [], total };
+        return { jobs: total > page.offset ? jobs(ofAll.values({ runId, ...page })) : [], total };
       }
       const total = (countOfAttempt.get({ runId, attempt }) as { total: number }).total;
-      return { jobs: total > page.offset ? (ofAttempt.all({ runId, attempt, ...page }) as WorkflowJob[]) : [], total };
+      return { jobs: total > page.offset ? jobs(ofAttempt.values({ runId, attempt, ...page })) : [], total };
     },
     /** The job with this id if its run belongs to this repository. */
     getJob(repoId: number, jobId: number): WorkflowJob | null {
-      return (byId.get({ jobId, repoId }) as { job: WorkflowJob } | undefined)?.job ?? null;
+      const row = (byId.values({ jobId, repoId }) as unknown[][])[0];
+      return row === undefined ? null : jobRows.read(row);
     },
     /** Steps of each job, in execution order, keyed by job id. */
     stepsOf(jobIds: readonly number[]): Map<number, WorkflowStep[]> {
       const byJob = new Map<number, WorkflowStep[]>(jobIds.map((id) => [id, []]));
       if (jobIds.length === 1) {
-        byJob.set(jobIds[0]!, stepsOfJob.all({ jobId: jobIds[0] }) as WorkflowStep[]);
+        byJob.set(jobIds[0]!, steps(stepsOfJob.values({ jobId: jobIds[0] })));
       } else if (jobIds.length > 1) {
-        const rows = db.select().from(workflowSteps)
-          .where(inArray(workflowSteps.jobId, [...jobIds]))
-          .orderBy(asc(workflowSteps.jobId), asc(workflowSteps.number))
-          .all() as WorkflowStep[];
-        for (const step of rows) byJob.get(step.jobId)!.push(step);
+        for (const step of steps(stepsOfJobs.values({ jobIds: JSON.stringify(jobIds) }))) byJob.get(step.jobId)!.push(step);
       }
       return byJob;
     },

@@ -7,6 +7,7 @@ import { accounts, runDayMs, runDays, workflowRuns } from "../../db/schema.ts";
 import type { RunStatus, WorkflowRun } from "../../db/schema.ts";
 import type { ServiceDatabase } from "./database.ts";
 import { defaults } from "../defaults.ts";
+import { rowReader } from "./row-reader.ts";
 import { VersionedCache } from "./versioned-cache.ts";
 import type { DataVersion } from "./versioned-cache.ts";
 
@@ -78,6 +79,21 @@ function conditionFor(key: FilterKey, filter: RunFilter): SQL {
   }
 }
 
+const runRows = rowReader(workflowRuns);
+
+function actorFrom(row: readonly unknown[], at: number): ActorRecord | null {
+  if (row[at] === null) return null;
+  return { id: row[at] as number, login: row[at + 1] as string, type: row[at + 2] as string, siteAdmin: row[at + 3] === 1 };
+}
+
+/** A row of the statements below, a run's columns and then its actor's and its triggering actor's, as its record. */
+function runFrom(row: readonly unknown[]): RunRecord {
+  const run = runRows.read(row) as RunRecord;
+  run.actor = actorFrom(row, runRows.width);
+  run.triggeringActor = actorFrom(row, runRows.width + 4);
+  return run;
+}
+
 export function runQueries(db: ServiceDatabase) {
   const actor = alias(accounts, "actor");
   const triggerer = alias(accounts, "triggerer");
@@ -144,7 +160,7 @@ export function runQueries(db: ServiceDatabase) {
       // Every run created before `bound` is of this day or an older one (SQLite's division
       // truncates: day 0 spans both sides of the epoch, and a negative day ends at day × ms).
       const bound = day >= 0 ? (day + 1) * runDayMs : day * runDayMs + 1;
-      const runs = fromDay.all({ repoId, bound, limit: page.limit, offset: page.offset - before }) as unknown as RunRecord[];
+      const runs = (fromDay.values({ repoId, bound, limit: page.limit, offset: page.offset - before }) as unknown[][]).map(runFrom);
       return { runs, total };
     };
   }
@@ -163,12 +179,13 @@ export function runQueries(db: ServiceDatabase) {
       const { listing, params, shape } = listingFor(filter);
       params.repoId = repoId;
       const total = totals.get(`${shape}\n${JSON.stringify(params)}`, version, () => (listing.total.get(params) as { total: number }).total);
-      const runs = page.offset >= total ? [] : (listing.page.all({ ...params, ...page }) as unknown as RunRecord[]);
+      const runs = page.offset >= total ? [] : (listing.page.values({ ...params, ...page }) as unknown[][]).map(runFrom);
       return { runs, total };
     },
     /** The run with this id if it belongs to this repository; a run of another repository does not exist here. */
     getRun(repoId: number, runId: number): RunRecord | null {
-      return (byId.get({ repoId, runId }) as RunRecord | undefined) ?? null;
+      const row = (byId.values({ repoId, runId }) as unknown[][])[0];
+      return row === undefined ? null : runFrom(row);
     },
   };
 }
