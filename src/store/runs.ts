@@ -145,18 +145,39 @@ export function runQueries(db: ServiceDatabase) {
   // run; the index is walked from that day only. The total is the counts' sum, never stale.
   const hasRunDays = db.get<[number]>(sql`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'run_days'`)[0] === 1;
   function dayListing() {
-    const days = db.select({ day: runDays.day, runs: runDays.runs }).from(runDays)
-      .where(eq(runDays.repoId, p("repoId"))).orderBy(desc(runDays.day)).prepare();
+    const newestFirst = desc(runDays.day);
+    const ofRepo = eq(runDays.repoId, p("repoId"));
+    // The newest days with the repository's total, in one statement (one snapshot): a first
+    // page needs no more. A deeper one reads every day's count.
+    const newestDays = db.select({
+      day: runDays.day, runs: runDays.runs,
+      total: sql<number>`(SELECT coalesce(sum(${runDays.runs}), 0) FROM ${runDays} WHERE ${ofRepo})`,
+    }).from(runDays).where(ofRepo).orderBy(newestFirst).limit(p("limit")).prepare();
+    const allDays = db.select({ day: runDays.day, runs: runDays.runs }).from(runDays).where(ofRepo).orderBy(newestFirst).prepare();
     const fromDay = pageWhere(and(eq(workflowRuns.repoId, p("repoId")), lt(workflowRuns.createdAt, p("bound"))));
-    return (repoId: number, page: Slice): { runs: RunRecord[]; total: number } => {
-      const counts = days.values({ repoId }) as [number, number][];
-      let total = 0;
-      for (const [, runs] of counts) total += runs;
-      if (page.offset >= total) return { runs: [], total };
+    /** The day holding the run at `offset` and how many runs the newer days hold, if these counts reach it. */
+    const dayOf = (counts: readonly (readonly [number, number, ...number[]])[], offset: number) => {
       let before = 0;
-      let i = 0;
-      while (before + counts[i]![1] <= page.offset) before += counts[i++]![1];
-      const day = counts[i]![0];
+      for (const [day, runs] of counts) {
+        if (before + runs > offset) return { day, before };
+        before += runs;
+      }
+      return null;
+    };
+    return (repoId: number, page: Slice): { runs: RunRecord[]; total: number } => {
+      const newest = newestDays.values({ repoId, limit: 8 }) as [number, number, number][];
+      let total = newest[0]?.[2] ?? 0;
+      if (page.offset >= total) return { runs: [], total };
+      let at = dayOf(newest, page.offset);
+      if (at === null) {
+        // Read again (the data may have changed since): this total is of these counts.
+        const counts = allDays.values({ repoId }) as [number, number][];
+        total = 0;
+        for (const [, runs] of counts) total += runs;
+        at = dayOf(counts, page.offset);
+        if (at === null) return { runs: [], total };
+      }
+      const { day, before } = at;
       // Every run created before `bound` is of this day or an older one (SQLite's division
       // truncates: day 0 spans both sides of the epoch, and a negative day ends at day × ms).
       const bound = day >= 0 ? (day + 1) * runDayMs : day * runDayMs + 1;
