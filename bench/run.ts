@@ -18,7 +18,7 @@
 // random per request, on unchanged data, while one run changes every --change-every ms, and
 // while ten repositories do; its ceiling serves each URL's recorded bytes. Every service above
 // runs as one process (--workers 1); the mixed workload is also measured, in the same rounds,
-// against `serve --workers N` (default: the machine's cores) on unchanged data and while one run changes.
+// against `serve --workers N` (default: the machine's cores) under the same four conditions.
 // --deno adds the same service under Deno (src/main-deno.ts),
 // remembering answers and not, to each round: its ratios to the executable's on the same workloads.
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -144,9 +144,11 @@ const denoUncached = args.deno ? await startService(dataset, "service-deno-uncac
 // The same service as N workers on one port, for the mixed workload.
 const mixing = args.only === undefined || "mixed".includes(args.only);
 const workersService = mixing ? await startService(dataset, "service-workers", ["--workers", String(workerCount)]) : null;
+const workersUncached = mixing ? await startService(dataset, "service-workers-uncached", ["--workers", String(workerCount), "--response-cache-mb", "0"]) : null;
 // Whatever happens below, the services do not outlive the bench.
 process.once("exit", () => {
   workersService?.proc.kill();
+  workersUncached?.proc.kill();
   service.proc.kill();
   uncached.proc.kill();
   deno?.proc.kill();
@@ -324,6 +326,7 @@ for (const w of workloads) {
 const mixConditions = [
   "unchanged", "one run changing every 200 ms", "10 repositories changing every 200 ms", "--response-cache-mb 0", "PostgreSQL",
   `--workers ${workerCount}, unchanged`, `--workers ${workerCount}, one run changing every 200 ms`,
+  `--workers ${workerCount}, 10 repositories changing every 200 ms`, `--workers ${workerCount}, --response-cache-mb 0`,
 ] as const;
 const mixRows: { condition: string; results: LoadResult[]; ratios: number[] }[] = mixConditions.map((condition) => ({ condition, results: [], ratios: [] }));
 const mixCeilingResults: LoadResult[] = [];
@@ -356,6 +359,8 @@ if (mix) {
       postgres ? await wrk(postgres.mixUrl, mixRequests, random) : null,
       workersService ? await wrk(workersService.url, mixRequests, random) : null,
       workersService ? await whileChanging(mixRequests, [touchedRun], true, workersService.url) : null,
+      workersService ? await whileChanging(mixRequests, mix.runsToTouch, true, workersService.url) : null,
+      workersUncached ? await wrk(workersUncached.url, mixRequests, random) : null,
     ];
     results.forEach((r, i) => {
       if (r === null) return;
@@ -380,11 +385,12 @@ const cpuSecondsOf = (pid: number) => {
 };
 const workersCpu = workersService ? { supervisor: cpuSecondsOf(workersService.proc.pid), workers: workersService.servers.map(cpuSecondsOf) } : null;
 workersService?.proc.kill();
+workersUncached?.proc.kill();
 service.proc.kill();
 uncached.proc.kill();
 deno?.proc.kill();
 denoUncached?.proc.kill();
-await Promise.all([service.proc.exited, uncached.proc.exited, deno?.proc.exited, denoUncached?.proc.exited, workersService?.proc.exited]);
+await Promise.all([service.proc.exited, uncached.proc.exited, deno?.proc.exited, denoUncached?.proc.exited, workersService?.proc.exited, workersUncached?.proc.exited]);
 ceiling.stop(true);
 mixCeiling.stop(true);
 await postgres?.close();
