@@ -4,8 +4,7 @@
 // repository the token may not read is the same NOT_FOUND as a missing one. Pull requests are
 // not in the forge's database: asking for them is an error in GitHub's shape, not an empty list.
 import { Elysia } from "elysia";
-import { GraphQLError, buildSchema, graphql } from "graphql";
-import type { ExecutionResult } from "graphql";
+import type { ExecutionResult, GraphQLSchema } from "graphql";
 import { authorizeRepository, requireScope } from "../../auth/access.ts";
 import { permissionOn } from "../../auth/permissions.ts";
 import { ApiError } from "../../errors.ts";
@@ -17,7 +16,7 @@ import { nodeId } from "./node-id.ts";
 import { repositoryUrls, surfaceUrls } from "./urls.ts";
 import type { SurfaceUrls } from "./urls.ts";
 
-const schema = buildSchema(`
+const sdl = `
   type Query {
     "The token's holder."
     viewer: User!
@@ -56,10 +55,22 @@ const schema = buildSchema(`
   }
   type PullRequestConnection { totalCount: Int! nodes: [PullRequest] }
   type PullRequest { number: Int! headRepository: Repository }
-`);
+`;
+
+/**
+ * graphql-js and the schema built from it, loaded by the first query rather than at start-up:
+ * evaluating the library and building the schema cost the start of every process several ms.
+ */
+let graphqlJs: typeof import("graphql") | null = null;
+let schema: GraphQLSchema | null = null;
+async function engine(): Promise<{ graphqlJs: typeof import("graphql"); schema: GraphQLSchema }> {
+  graphqlJs ??= await import("graphql");
+  schema ??= graphqlJs.buildSchema(sdl);
+  return { graphqlJs, schema };
+}
 
 /** GitHub's GraphQL errors carry a `type` besides the message; graphql-js keeps it in extensions. */
-const failure = (type: string, message: string) => new GraphQLError(message, { extensions: { type } });
+const failure = (type: string, message: string) => new graphqlJs!.GraphQLError(message, { extensions: { type } });
 
 interface Call { store: Store; user: TokenHolder; surface: SurfaceUrls; version: DataVersion }
 
@@ -137,7 +148,8 @@ export function graphqlRoutes(settings: ApiSettings) {
     }
     const { query, variables, operationName } = (body ?? {}) as { query?: unknown; variables?: unknown; operationName?: unknown };
     if (typeof query !== "string") return { errors: [{ message: "A query attribute must be specified and must be a string." }] };
-    const result = await graphql({
+    const { graphqlJs, schema } = await engine();
+    const result = await graphqlJs.graphql({
       schema,
       source: query,
       rootValue: root,
