@@ -8,6 +8,8 @@ import { createApp } from "../http/app.ts";
 import { stdoutLogger } from "../observability/logger.ts";
 import type { Runtime } from "../runtime/types.ts";
 import { printDemoTokens } from "./demo-tokens.ts";
+import { isMessage, metricsWaitMs } from "./worker-messages.ts";
+import type { MetricsReply, WorkerMessage } from "./worker-messages.ts";
 import { createStore } from "../store/index.ts";
 import { servedDatabase } from "./served-database.ts";
 import type { ServedDatabase } from "./served-database.ts";
@@ -41,12 +43,6 @@ function unreadableAs<T, F>(fallback: F, read: () => T): T | F {
   }
 }
 
-/** What a worker tells its supervisor once it listens: its started line's fields. */
-export interface WorkerListening {
-  type: "listening";
-  started: Record<string, unknown>;
-}
-
 export async function serve(config: ServeConfig, runtime: Runtime): Promise<number> {
   const { db: dbFile, limits, worker } = config;
   const logger = stdoutLogger(config.log.level, config.log.format, process.stdout, worker);
@@ -58,6 +54,21 @@ export async function serve(config: ServeConfig, runtime: Runtime): Promise<numb
   const demo = served === null ? await runtime.openEmbeddedDemo() : null;
   // From the signal on, /readyz says so (503): a load balancer checking it sends new clients elsewhere.
   let stopping = false;
+  // /metrics of one worker answers for all: the others' texts come through the supervisor.
+  let asked = 0;
+  const waiting = new Map<number, (texts: MetricsReply["texts"]) => void>();
+  const otherWorkersMetrics = () => new Promise<MetricsReply["texts"]>((resolve) => {
+    const id = ++asked;
+    const answered = (texts: MetricsReply["texts"]) => {
+      clearTimeout(timer);
+      waiting.delete(id);
+      resolve(texts);
+    };
+    // The supervisor answers within its own wait; this one covers a supervisor that is gone.
+    const timer = setTimeout(() => answered([]), 2 * metricsWaitMs);
+    waiting.set(id, answered);
+    tellSupervisor({ type: "metrics-request", id });
+  });
   const app = createApp({
     store: served?.store ?? createStore(demo!.db),
     dataVersion: served?.dataVersion ?? demo!.dataVersion,
@@ -81,7 +92,7 @@ export async function serve(config: ServeConfig, runtime: Runtime): Promise<numb
     dataAsOf: served ? dataAsOf(served) : undefined,
     maxStalenessMs: config.maxStalenessMs,
     stopping: () => stopping,
-    worker: worker === undefined ? undefined : { number: worker, workers: config.workers ?? 1 },
+    worker: worker === undefined ? undefined : { number: worker, workers: config.workers ?? 1, others: otherWorkersMetrics },
   });
 
   const listening = await runtime.listen(app.fetch, {
@@ -109,7 +120,13 @@ export async function serve(config: ServeConfig, runtime: Runtime): Promise<numb
   };
   // A worker's start is `worker_started`: `started` is its supervisor's, once every worker listens.
   log(worker === undefined ? "started" : "worker_started", started);
-  if (worker !== undefined) tellSupervisor({ type: "listening", started } satisfies WorkerListening);
+  if (worker !== undefined) {
+    process.on("message", (message: unknown) => {
+      if (isMessage(message, "metrics-collect")) tellSupervisor({ type: "metrics-text", id: message.id, text: app.metricsText() });
+      else if (isMessage(message, "metrics-reply")) waiting.get(message.id)?.(message.texts);
+    });
+    tellSupervisor({ type: "listening", started });
+  }
 
   await new Promise<void>((resolve) => {
     const onSignal = (signal: string) => {
@@ -144,7 +161,7 @@ export async function serve(config: ServeConfig, runtime: Runtime): Promise<numb
   return 0;
 }
 
-function tellSupervisor(message: WorkerListening): void {
+function tellSupervisor(message: WorkerMessage): void {
   try {
     process.send?.(message);
   } catch {

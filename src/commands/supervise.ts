@@ -19,7 +19,8 @@ import { defaults } from "../defaults.ts";
 import { resolvedFormat, stdoutLogger } from "../observability/logger.ts";
 import type { WorkerProcess, WorkerProcesses } from "../runtime/types.ts";
 import { printDemoTokens } from "./demo-tokens.ts";
-import type { WorkerListening } from "./serve.ts";
+import { isMessage, metricsWaitMs } from "./worker-messages.ts";
+import type { MetricsCollect, MetricsReply, WorkerListening } from "./worker-messages.ts";
 
 interface Slot {
   number: number;
@@ -49,10 +50,6 @@ export function withoutSyncFrom(args: readonly string[]): string[] {
     out.push(arg);
   }
   return out;
-}
-
-function isListening(message: unknown): message is WorkerListening {
-  return typeof message === "object" && message !== null && (message as { type?: unknown }).type === "listening";
 }
 
 export async function supervise(config: ServeConfig, args: readonly string[], workers: number, processes: WorkerProcesses): Promise<number> {
@@ -105,7 +102,10 @@ export async function supervise(config: ServeConfig, args: readonly string[], wo
     slot.listening = false;
     slot.startedAt = Date.now();
     const proc = processes.start(argsOf(slot.number), envOf(slot.number), (message) => {
-      if (slot.proc === proc && isListening(message)) onListening(slot, message);
+      if (slot.proc !== proc) return;
+      if (isMessage(message, "listening")) onListening(slot, message);
+      else if (isMessage(message, "metrics-request")) collectMetrics(slot, message.id);
+      else if (isMessage(message, "metrics-text")) collections.get(message.id)?.(slot.number, message.text);
     });
     slot.proc = proc;
     slot.pid = proc.pid;
@@ -114,6 +114,32 @@ export async function supervise(config: ServeConfig, args: readonly string[], wo
       await forwarded;
       if (slot.proc === proc) onExit(slot, status);
     });
+  };
+
+  // /metrics asked of one worker: every other listening worker's text, handed back to it
+  // once all have answered or the wait is over (one that has not is left out).
+  let collected = 0;
+  const collections = new Map<string, (worker: number, text: string) => void>();
+  const collectMetrics = (asking: Slot, requestId: number) => {
+    const others = slots.filter((s) => s !== asking && s.proc !== null && s.listening);
+    const id = String(++collected);
+    const texts: MetricsReply["texts"] = [];
+    let replied = false;
+    const reply = () => {
+      if (replied) return;
+      replied = true;
+      clearTimeout(timer);
+      collections.delete(id);
+      texts.sort((a, b) => a.worker - b.worker);
+      asking.proc?.send({ type: "metrics-reply", id: requestId, texts } satisfies MetricsReply);
+    };
+    const timer = setTimeout(reply, metricsWaitMs);
+    collections.set(id, (worker, text) => {
+      texts.push({ worker, text });
+      if (texts.length === others.length) reply();
+    });
+    for (const other of others) other.proc!.send({ type: "metrics-collect", id } satisfies MetricsCollect);
+    if (others.length === 0) reply();
   };
 
   const onListening = (slot: Slot, message: WorkerListening) => {

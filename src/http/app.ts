@@ -12,7 +12,7 @@ import { githubApi } from "../api/github/index.ts";
 import { forgeApi } from "../api/v1/index.ts";
 import { defaults } from "../defaults.ts";
 import type { LimitsConfig } from "../limits/config.ts";
-import { expositionContentType } from "../observability/exposition.ts";
+import { expositionContentType, mergeExpositions } from "../observability/exposition.ts";
 import { HttpMetrics } from "../observability/http-metrics.ts";
 import type { Logger } from "../observability/logger.ts";
 import { renderMetrics } from "../observability/service-metrics.ts";
@@ -77,8 +77,11 @@ export interface AppOptions {
   stopping?: () => boolean;
   /** What is wrong with the database file (see the runtime's OpenedDatabase.fault): a 503 for every API request, and for /readyz. */
   dataFault?: () => string | null;
-  /** Under `serve --workers N`: this process's number, named by /metrics. */
-  worker?: { number: number; workers: number };
+  /**
+   * Under `serve --workers N`: this process's number, which every sample of its /metrics
+   * carries, and the other workers' expositions, which /metrics answers with its own.
+   */
+  worker?: { number: number; workers: number; others?: () => Promise<{ worker: number; text: string }[]> };
 }
 
 export interface App {
@@ -89,6 +92,8 @@ export interface App {
   /** Every route the router serves: method and path pattern. */
   readonly routes: readonly { method: string; path: string }[];
   readonly metrics: HttpMetrics;
+  /** This process's own /metrics exposition. */
+  metricsText(): string;
 }
 
 /** `/api/v1/repos/:owner/:repo/actions/runs` → a pattern matching that path with any segment values. */
@@ -113,6 +118,8 @@ export function createApp(opts: AppOptions): App {
   const settings: ApiSettings = {
     publicUrl: opts.publicUrl, webUrl: opts.webUrl, trustProxy: opts.trustProxy, lifecycleUrl: opts.lifecycleUrl, budgetOf: pipeline.budgetOf,
   };
+
+  const metricsText = () => renderMetrics({ http: metrics, version, startedAt, database, sync: opts.syncStatus, answers, worker: opts.worker });
 
   let patterns: { pattern: RegExp; method: string }[] | null = null;
   const allowedMethods = (pathname: string): string[] | null => {
@@ -149,9 +156,13 @@ export function createApp(opts: AppOptions): App {
       if (!state.ready) set.status = 503;
       return state;
     }, { detail: { hide: true } })
-    .get("/metrics", () => new Response(renderMetrics({ http: metrics, version, startedAt, database, sync: opts.syncStatus, answers, worker: opts.worker }), {
-      headers: { "content-type": expositionContentType },
-    }), { detail: { hide: true } })
+    .get("/metrics", async () => {
+      const own = metricsText();
+      const worker = opts.worker;
+      const others = worker?.others ? await worker.others() : [];
+      const texts = [...others, { worker: worker?.number ?? 0, text: own }].sort((a, b) => a.worker - b.worker).map((t) => t.text);
+      return new Response(texts.length === 1 ? own : mergeExpositions(texts), { headers: { "content-type": expositionContentType } });
+    }, { detail: { hide: true } })
     .use(docs(opts.docsAssets, version))
     .use(forgeApi(settings))
     .use(githubApi(settings, "/api/v3"))
@@ -167,5 +178,6 @@ export function createApp(opts: AppOptions): App {
     handle: async (request, peer) => fetch(request, peer),
     routes: router.routes.map((r) => ({ method: r.method, path: r.path })),
     metrics,
+    metricsText,
   };
 }

@@ -49,3 +49,37 @@ function formatValue(value: number): string {
   if (value === -Infinity) return "-Inf";
   return String(value);
 }
+
+/**
+ * Several processes' expositions as one (`serve --workers`: whichever worker is asked answers
+ * for all of them, each sample carrying its worker label): every family once, with the HELP
+ * and TYPE lines of the first text that has them, then its samples from each text in the
+ * order given. Families keep the order in which they first appear.
+ */
+export function mergeExpositions(texts: readonly string[]): string {
+  const families = new Map<string, { help?: string; type?: string; samples: string[] }>();
+  const loose: string[] = [];
+  for (const text of texts) {
+    let family: { help?: string; type?: string; samples: string[] } | null = null;
+    for (const line of text.split("\n")) {
+      if (line === "") continue;
+      const comment = /^# (HELP|TYPE) (\S+)/.exec(line);
+      if (comment) {
+        const name = comment[2]!;
+        family = families.get(name) ?? null;
+        if (family === null) families.set(name, (family = { samples: [] }));
+        if (comment[1] === "HELP") family.help ??= line;
+        else family.type ??= line;
+        continue;
+      }
+      (family?.samples ?? loose).push(line);
+    }
+  }
+  const lines = [...loose];
+  for (const { help, type, samples } of families.values()) {
+    if (help !== undefined) lines.push(help);
+    if (type !== undefined) lines.push(type);
+    lines.push(...samples);
+  }
+  return lines.length === 0 ? "" : `${lines.join("\n")}\n`;
+}

@@ -35,7 +35,7 @@ export interface MetricsSources {
 export function renderMetrics(src: MetricsSources): string {
   const out = new Exposition(src.worker ? { worker: String(src.worker.number) } : undefined);
   if (src.worker) {
-    out.family("actions_runs_workers", "gauge", "Worker processes serving this port (serve --workers); the worker label names the one that answered.")
+    out.family("actions_runs_workers", "gauge", "Worker processes serving this port (serve --workers); every sample of each worker carries its worker label.")
       .sample("actions_runs_workers", src.worker.workers);
   }
   src.http.writeTo(out);

@@ -62,6 +62,8 @@ export interface WorkerProcess {
   readonly output: AsyncIterable<Uint8Array>;
   readonly exited: Promise<{ code: number | null; signal: string | null }>;
   kill(signal: "SIGTERM" | "SIGINT" | "SIGKILL"): void;
+  /** A message on its channel (dropped once it has exited). */
+  send(message: unknown): void;
 }
 
 /**

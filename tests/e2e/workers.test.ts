@@ -46,17 +46,12 @@ function parentOf(pid: number): number {
   return Number(readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ")[1]);
 }
 
-/** The worker that answered /metrics on a new connection. */
-async function metricsWorker(url: string): Promise<string> {
-  const text = await (await fetch(`${url}/metrics`, { headers: { connection: "close" } })).text();
-  return /^actions_runs_workers\{worker="(\d+)"\} (\d+)$/m.exec(text)![1]!;
-}
-
-/** New connections until every worker has answered /metrics once: the kernel spreads them over the workers. */
-async function everyWorkerAnswers(url: string, workers: number): Promise<Set<string>> {
+/** New connections until every worker has answered one: the kernel spreads them over the workers. */
+async function everyWorkerAnswers(server: RunningServer, workers: number): Promise<Set<string>> {
   const seen = new Set<string>();
+  let round = 0;
   await until(`all ${workers} workers answering`, async () => {
-    seen.add(await metricsWorker(url));
+    for (const a of await askAround(server, `${runs}?per_page=1`, 4, `every-${workers}-${round++}`)) seen.add(String(a.worker));
     return seen.size === workers ? true : undefined;
   });
   return seen;
@@ -96,7 +91,7 @@ describe("two workers of one file", () => {
     expect(pids).toHaveLength(2);
     expect(new Set(pids).size).toBe(2);
     for (const pid of pids) expect(parentOf(pid)).toBe(server.proc.pid);
-    expect(await everyWorkerAnswers(server.url!, 2)).toEqual(new Set(["0", "1"]));
+    expect(await everyWorkerAnswers(server, 2)).toEqual(new Set(["0", "1"]));
     const answered = await askAround(server, `${runs}?per_page=3`, 30, "both");
     expect(answered.every((a) => a.status === 200)).toBe(true);
     expect(new Set(answered.map((a) => a.worker))).toEqual(new Set([0, 1]));
@@ -105,6 +100,23 @@ describe("two workers of one file", () => {
     expect(all.filter((l) => l.event === "worker_started").map((l) => l.worker).sort()).toEqual([0, 1]);
     // Only the supervisor says `started`, after every worker has said `worker_started`.
     expect(all.filter((l) => l.event === "started")).toHaveLength(1);
+  });
+
+  test("one scrape of /metrics, whichever worker takes it, holds every worker's samples, each family once", async () => {
+    const answered = await askAround(server, `${runs}?per_page=2`, 20, "counted");
+    const texts = await Promise.all(Array.from({ length: 6 }, async () => (await fetch(`${server.url}/metrics`, { headers: { connection: "close" } })).text()));
+    const route = "/api/v1/repos/:owner/:repo/actions/runs";
+    const served = (text: string, worker: number) => {
+      const pattern = new RegExp(`^actions_runs_http_requests_total\\{worker="${worker}",route="${route.replaceAll("/", "\\/")}",status="200"\\} (\\d+)$`, "m");
+      return Number(pattern.exec(text)?.[1] ?? 0);
+    };
+    for (const text of texts) {
+      expect(text.match(/^# TYPE actions_runs_http_requests_total /gm)).toHaveLength(1);
+      expect(text).toMatch(/^actions_runs_workers\{worker="0"\} 2$/m);
+      expect(text).toMatch(/^actions_runs_workers\{worker="1"\} 2$/m);
+      // Each worker's count holds at least the requests its log lines say it answered.
+      for (const worker of [0, 1]) expect(served(text, worker)).toBeGreaterThanOrEqual(answered.filter((a) => a.worker === worker).length);
+    }
   });
 
   test("a commit to the file is seen by both workers", async () => {
@@ -145,7 +157,7 @@ describe("two workers of one file", () => {
     expect(exits[1]).toMatchObject({ child: 1, pid: fresh, signal: "SIGKILL", restart_in_ms: 2 * (exited.restart_in_ms as number) });
     const again = lines(server).filter((l) => l.event === "worker_restarted")[1]!.pid as number;
     pids = [pids[0]!, again];
-    expect(await everyWorkerAnswers(server.url!, 2)).toEqual(new Set(["0", "1"]));
+    expect(await everyWorkerAnswers(server, 2)).toEqual(new Set(["0", "1"]));
     const answered = await askAround(server, `${runs}?per_page=2`, 40, "restarted");
     expect(answered.filter((a) => a.status !== 200)).toEqual([]);
     expect(new Set(answered.map((a) => a.worker))).toEqual(new Set([0, 1]));
@@ -168,7 +180,7 @@ describe("two workers of one file", () => {
 test("workers whose supervisor is killed with -9 stop by themselves", async () => {
   const server = await startServer(["--workers", "2"]);
   const pids = started(server).pids as number[];
-  await everyWorkerAnswers(server.url!, 2);
+  await everyWorkerAnswers(server, 2);
   server.proc.kill("SIGKILL");
   await server.proc.exited;
   await until("both workers gone", async () => (pids.every((pid) => !alive(pid)) ? true : undefined));
@@ -185,7 +197,9 @@ test("without --workers, as many workers as the machine has cores (one process o
     const cores = availableParallelism();
     if (cores > 1) {
       expect(server.started).toMatchObject({ worker: "supervisor", workers: cores });
-      expect(await everyWorkerAnswers(server.url!, cores)).toHaveProperty("size", cores);
+      // One scrape of /metrics answers for every worker.
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      expect(new Set(text.match(/^actions_runs_workers\{worker="\d+"\}/gm))).toHaveProperty("size", cores);
     } else {
       expect(server.started.workers).toBeUndefined();
     }
@@ -228,14 +242,10 @@ describe("--workers 2 --sync-from", () => {
   });
 
   test.skipIf(!binaries)("exactly one worker follows PostgreSQL; both serve what it copies and turn ready", async () => {
+    // Each worker reads the one sync's heartbeat from the file: both say ready.
     await until("both workers ready", async () => {
-      const seen = new Set<string>();
-      for (let i = 0; i < 20 && seen.size < 2; i++) {
-        const res = await fetch(`${server.url}/readyz`, { headers: { connection: "close" } });
-        if (res.status !== 200) return undefined;
-        seen.add(await metricsWorker(server.url!));
-      }
-      return seen.size === 2 ? true : undefined;
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      return /^actions_runs_sync_ready\{worker="0"\} 1$/m.test(text) && /^actions_runs_sync_ready\{worker="1"\} 1$/m.test(text) ? true : undefined;
     });
     const admin = new SQL(db.adminUrl, { max: 1 });
     try {

@@ -26,6 +26,13 @@ function start(args: string[], env: Record<string, string | undefined>, onMessag
     kill: (signal) => {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
     },
+    send: (message) => {
+      try {
+        proc.send(message);
+      } catch {
+        // Gone: its exit is being handled.
+      }
+    },
   };
 }
 
