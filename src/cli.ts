@@ -2,10 +2,10 @@
 // the entry brings (src/main.ts: Bun's; src/main-deno.ts: Deno's). Reads flags and environment
 // once (src/config), and turns every mistake in them into one line on stderr and a non-zero exit.
 import { commands, seedCommand, serveCommand, syncCommand } from "./config/commands.ts";
+import { usableCores } from "./config/cores.ts";
 import { seedConfig, serveConfig, syncConfig } from "./config/index.ts";
 import { UsageError, usage } from "./config/options.ts";
 import type { CommandSpec } from "./config/options.ts";
-import { availableParallelism } from "node:os";
 import type { Runtime, WorkerProcesses } from "./runtime/types.ts";
 import { version } from "./version.ts";
 
@@ -31,7 +31,7 @@ export interface Entry {
 }
 
 /**
- * How many processes `serve` runs: --workers as given, else the machine's cores; one with a
+ * How many processes `serve` runs: --workers as given, else the cores it may use (config/cores.ts); one with a
  * unix socket (a socket is one process's), under a runtime that cannot start workers, and in a worker.
  */
 function workerCount(config: ReturnType<typeof serveConfig>, canStartWorkers: boolean): number {
@@ -39,7 +39,7 @@ function workerCount(config: ReturnType<typeof serveConfig>, canStartWorkers: bo
   if (config.workers !== undefined && config.workers > 1 && !canStartWorkers) {
     throw new UsageError("--workers above 1 needs the executable (or bun src/main.ts): under this runtime serve runs as one process");
   }
-  return config.workers ?? (config.unixSocket !== undefined || !canStartWorkers ? 1 : availableParallelism());
+  return config.workers ?? (config.unixSocket !== undefined || !canStartWorkers ? 1 : usableCores());
 }
 
 /** The runtime is loaded only by the commands that need one, after their flags have been read. */
