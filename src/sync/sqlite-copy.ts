@@ -3,7 +3,7 @@
 // WAL, so the API's read-only connections keep answering from the last commit while a batch
 // is written; a busy timeout, so a checkpoint or a second writer is waited for rather than failed.
 import { applyMigrations } from "../../db/migrations/apply.ts";
-import { repoChangeTriggers } from "../../db/migrations/index.ts";
+import { repoChangeTriggers, runDaysFromRuns, runDaysTriggers } from "../../db/migrations/index.ts";
 import { progressEntries, progressFromEntries, syncStateKeys } from "./copy.ts";
 import type { CopyTarget, SyncProgress } from "./copy.ts";
 import type { SqliteRow, SqliteValue } from "./rows.ts";
@@ -98,17 +98,27 @@ export function sqliteCopyOver(driver: CopyDatabase, heartbeat: () => Heartbeat)
 
   // A full load writes without the per-row change counts (migration 0004): each of its commits
   // counts every repository and every fact as changed instead, and the triggers come back in
-  // the commit that starts following. A load resumed after a stop finds them already gone.
+  // the commit that starts following. The same for run_days (migration 0002): that commit
+  // counts it again from the runs. A load resumed after a stop finds the triggers already gone.
+  const loadTriggers = [...repoChangeTriggers, ...runDaysTriggers];
   const countEverything = db.prepare("UPDATE repo_changes SET writes = writes + 1 WHERE repo_id IN (0, -1)");
   const presentTriggers = () => new Set((db.query("SELECT name FROM sqlite_master WHERE type = 'trigger'").all() as { name: string }[]).map((r) => r.name));
-  let counting = repoChangeTriggers.every((t) => presentTriggers().has(t.name));
+  const allPresent = () => {
+    const present = presentTriggers();
+    return loadTriggers.every((t) => present.has(t.name));
+  };
+  let counting = allPresent();
   const stopCounting = () => {
-    for (const t of repoChangeTriggers) db.run(`DROP TRIGGER IF EXISTS ${t.name}`);
+    for (const t of loadTriggers) db.run(`DROP TRIGGER IF EXISTS ${t.name}`);
     counting = false;
   };
   const startCounting = () => {
     const present = presentTriggers();
-    for (const t of repoChangeTriggers) if (!present.has(t.name)) db.run(t.sql);
+    if (runDaysTriggers.some((t) => !present.has(t.name))) {
+      db.run("DELETE FROM run_days");
+      db.run(runDaysFromRuns);
+    }
+    for (const t of loadTriggers) if (!present.has(t.name)) db.run(t.sql);
     counting = true;
   };
 
@@ -150,6 +160,7 @@ export function sqliteCopyOver(driver: CopyDatabase, heartbeat: () => Heartbeat)
     clear() {
       stopCounting();
       for (const t of copiedTables) db.run(`DELETE FROM ${t.name}`);
+      db.run("DELETE FROM run_days");
     },
     dropIndexes() {
       // The copied tables' own indexes (not their primary keys, which have no SQL), in creation order.
@@ -186,7 +197,7 @@ export function sqliteCopyOver(driver: CopyDatabase, heartbeat: () => Heartbeat)
     },
     rollback() {
       if (db.inTransaction) db.run("ROLLBACK");
-      counting = repoChangeTriggers.every((t) => presentTriggers().has(t.name));
+      counting = allPresent();
     },
     clearHeartbeat() {
       if (db.inTransaction) db.run("ROLLBACK");
