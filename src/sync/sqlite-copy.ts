@@ -6,7 +6,8 @@ import { applyMigrations } from "../../db/migrations/apply.ts";
 import { repoChangeTriggers, runDaysFromRuns, runDaysTriggers } from "../../db/migrations/index.ts";
 import { progressEntries, progressFromEntries, syncStateKeys } from "./copy.ts";
 import type { CopyTarget, SyncProgress } from "./copy.ts";
-import type { SqliteRow, SqliteValue } from "./rows.ts";
+import { rowsPerBlock } from "./rows.ts";
+import type { RowBlock, SqliteRow, SqliteValue } from "./rows.ts";
 import { copiedTables } from "./tables.ts";
 import { heartbeatColumns, heartbeatValues } from "./heartbeat.ts";
 import type { Heartbeat } from "./heartbeat.ts";
@@ -31,7 +32,7 @@ export interface CopyDatabase {
 interface TableStatements { upsert: CopyStatement; upsertMany: CopyStatement; remove: CopyStatement }
 
 /** Rows per multi-row upsert: one call binds this many rows, a third less CPU per row than one at a time. */
-const rowsPerStatement = 32;
+const rowsPerStatement = rowsPerBlock;
 
 /**
  * The connection's settings by phase (set between transactions).
@@ -152,6 +153,18 @@ export function sqliteCopyOver(driver: CopyDatabase, heartbeat: () => Heartbeat)
         upsertMany.run(...values);
       }
       for (; r < rows.length; r++) upsert.run(...rows[r]!);
+    },
+    upsertBlocks(table: CopiedTable, blocks: readonly RowBlock[]) {
+      const { upsert, upsertMany } = statements.get(table)!;
+      const width = table.columns.length;
+      const full = width * rowsPerStatement;
+      for (const block of blocks) {
+        if (block.length === full) {
+          upsertMany.run(...block);
+          continue;
+        }
+        for (let at = 0; at < block.length; at += width) upsert.run(...block.slice(at, at + width));
+      }
     },
     remove(table: CopiedTable, keys: readonly KeyValues[]) {
       const remove = statements.get(table)!.remove;
