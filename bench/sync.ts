@@ -71,6 +71,14 @@ if (!adminUrl) {
   cleanup = () => pg.destroy();
 }
 
+let finished = false;
+async function finish(): Promise<void> {
+  if (finished) return;
+  finished = true;
+  await cleanup();
+  rmSync(work, { recursive: true, force: true });
+}
+
 try {
   // 1. Seed through the executable's own command.
   let seedLine = "";
@@ -128,6 +136,8 @@ try {
   ];
   if (args["load-only"]) {
     console.log(`\n${command}\n\n| measure | value |\n|---|---|${seedLine ? `\n${seedLine}` : ""}\n${report.join("\n")}`);
+    // process.exit skips the finally below: the cluster and the work folder go first.
+    await finish();
     process.exit(0);
   }
 
@@ -206,8 +216,7 @@ try {
   console.log(`| polling, idle | ${f(idle.pollsPerSecond, 1)} polls/s; CPU: sync ${percent(idle.syncCpu)}, its PostgreSQL backend ${percent(idle.pgCpu)} |`);
   console.log(`| polling, under writes (${f(changedRows / lagSeconds)} rows changed/s) | ${f(busy.pollsPerSecond, 1)} polls/s, ${f(busy.rowsPerPoll)} rows written per poll (the overlap is read again, not written again); CPU: sync ${percent(busy.syncCpu)}, PostgreSQL backend ${percent(busy.pgCpu)} |`);
 } finally {
-  await cleanup();
-  rmSync(work, { recursive: true, force: true });
+  await finish();
 }
 
 

@@ -1,12 +1,12 @@
 // PostgreSQL's binary COPY format (`COPY … TO STDOUT (FORMAT binary)`), decoded straight into
-// the copy's values: the full load reads every row this way. Binary rather than text, because
+// the copy's values (in blocks of rows, rows.ts): the full load reads every row this way. Binary rather than text, because
 // its values do not depend on the session (TimeZone, DateStyle) and need no parsing: integers
 // and timestamps are big-endian int64s, text is UTF-8 bytes. The values are the same as
 // rows.ts's converters make of the driver's: integer ms since the epoch (floored), JSON text
 // for a text[], 0/1 for a boolean, and an integer the copy cannot hold exactly fails.
 // Chunks may end anywhere, even inside a field; a partial row waits for the next chunk.
-import { pgType } from "./rows.ts";
-import type { ResultColumn, SqliteRow, SqliteValue } from "./rows.ts";
+import { pgType, rowsPerBlock } from "./rows.ts";
+import type { ResultColumn, RowBlock, SqliteValue } from "./rows.ts";
 
 const signature = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00]; // PGCOPY\n\377\r\n\0
 const headerFixed = signature.length + 8; // flags, header extension length
@@ -133,25 +133,30 @@ function textArray(view: DataView, bytes: Uint8Array, start: number, end: number
 
 /**
  * Decodes one COPY's binary stream of rows of these columns (as a PostgreSQL result reports
- * them). An unknown type fails here, once, before any row.
+ * them) into blocks of `blockRows` rows (rows.ts). An unknown type fails here, once, before any row.
  */
 export class BinaryCopyDecoder {
   private readonly steps: { name: string; decode: Decode }[];
   private readonly texts = new TextCache();
+  private readonly blockLength: number;
+  private block: RowBlock;
+  private filled = 0;
   private pending: Uint8Array | null = null;
   private headerSeen = false;
   private ended = false;
 
-  constructor(columns: readonly ResultColumn[]) {
+  constructor(columns: readonly ResultColumn[], private readonly blockRows = rowsPerBlock) {
     this.steps = columns.map((c) => {
       const decode = decoders[c.type];
       if (!decode) throw new TypeError(`${c.name}: PostgreSQL type ${c.type} has no SQLite conversion`);
       return { name: c.name, decode };
     });
+    this.blockLength = this.steps.length * blockRows;
+    this.block = new Array(this.blockLength);
   }
 
-  /** The complete rows in this chunk (with what was left of the previous one). */
-  push(chunk: Uint8Array): SqliteRow[] {
+  /** The blocks this chunk (with what was left of the previous one) completed; a partial block waits. */
+  push(chunk: Uint8Array): RowBlock[] {
     let bytes = chunk;
     if (this.pending) {
       bytes = new Uint8Array(this.pending.length + chunk.length);
@@ -161,20 +166,23 @@ export class BinaryCopyDecoder {
     }
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const length = bytes.length;
+    const blocks: RowBlock[] = [];
     let at = 0;
     if (!this.headerSeen) {
-      if (length < headerFixed) return this.keep(bytes, 0, []);
+      if (length < headerFixed) return this.keep(bytes, 0, blocks);
       for (let i = 0; i < signature.length; i++) {
         if (bytes[i] !== signature[i]) throw new TypeError("not a PostgreSQL binary COPY stream");
       }
       const extension = view.getInt32(signature.length + 4);
-      if (length < headerFixed + extension) return this.keep(bytes, 0, []);
+      if (length < headerFixed + extension) return this.keep(bytes, 0, blocks);
       at = headerFixed + extension;
       this.headerSeen = true;
     }
-    const rows: SqliteRow[] = [];
     const steps = this.steps;
     const width = steps.length;
+    const texts = this.texts;
+    let block = this.block;
+    let filled = this.filled;
     while (at + 2 <= length) {
       const fields = view.getInt16(at);
       if (fields === -1) {
@@ -199,36 +207,49 @@ export class BinaryCopyDecoder {
         }
       }
       if (!complete) break;
-      const row: SqliteValue[] = new Array(width);
       let p = at + 2;
+      const base = filled * width;
       for (let f = 0; f < width; f++) {
         const size = view.getInt32(p);
         p += 4;
         if (size < 0) {
-          row[f] = null;
+          block[base + f] = null;
         } else {
           const step = steps[f]!;
-          row[f] = step.decode(view, bytes, p, p + size, step.name, this.texts);
+          block[base + f] = step.decode(view, bytes, p, p + size, step.name, texts);
           p += size;
         }
       }
-      rows.push(row);
+      if (++filled === this.blockRows) {
+        blocks.push(block);
+        block = new Array(this.blockLength);
+        filled = 0;
+      }
       at = end;
     }
-    return this.keep(bytes, at, rows);
+    this.block = block;
+    this.filled = filled;
+    return this.keep(bytes, at, blocks);
   }
 
-  /** Call at the end of the stream: fails if it stopped inside a row or before its trailer. */
-  finish(): void {
+  /**
+   * Call at the end of the stream: the last, partial block (if any), or a TypeError if the
+   * stream stopped inside a row or before its trailer.
+   */
+  finish(): RowBlock[] {
     if (this.pending && this.pending.length > 0) throw new TypeError("the COPY stream ended inside a row");
     if (!this.ended) throw new TypeError("the COPY stream ended without its trailer");
+    if (this.filled === 0) return [];
+    const last = this.block.slice(0, this.filled * this.steps.length);
+    this.filled = 0;
+    return [last];
   }
 
-  private keep(bytes: Uint8Array, from: number, rows: SqliteRow[]): SqliteRow[] {
+  private keep(bytes: Uint8Array, from: number, blocks: RowBlock[]): RowBlock[] {
     if (from < bytes.length) {
       if (this.ended) throw new TypeError("data after the COPY trailer");
       this.pending = bytes.slice(from);
     }
-    return rows;
+    return blocks;
   }
 }

@@ -1,7 +1,7 @@
 // What the sync needs from the service's SQLite file, as plain types (the bun:sqlite
 // implementation is in bun/sqlite-copy.ts), and how its progress is kept in sync_state:
 // written in the same transaction as the rows it describes, so a killed sync resumes exactly.
-import type { SqliteRow } from "./rows.ts";
+import type { RowBlock, SqliteRow } from "./rows.ts";
 import type { CopiedTable, ForgeTable, KeyValues } from "./tables.ts";
 import type { PollMark } from "./watermarks.ts";
 
@@ -31,6 +31,8 @@ export interface CopyTarget {
   progress(): SyncProgress;
   begin(): void;
   upsert(table: CopiedTable, rows: readonly SqliteRow[]): void;
+  /** The same for rows in blocks (rows.ts), as a full load reads them. */
+  upsertBlocks(table: CopiedTable, blocks: readonly RowBlock[]): void;
   remove(table: CopiedTable, keys: readonly KeyValues[]): void;
   /** Delete every copied row (a full load starts from nothing). */
   clear(): void;

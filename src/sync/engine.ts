@@ -33,7 +33,7 @@ import type { Log } from "../observability/log.ts";
 import { AppliedRecently } from "./applied.ts";
 import type { CopyTarget, SyncProgress } from "./copy.ts";
 import { keyFromJson } from "./rows.ts";
-import type { SqliteRow } from "./rows.ts";
+import type { RowBlock } from "./rows.ts";
 import type { DeletedRow, ForgeSource, Page, Snapshot } from "./source.ts";
 import { SourceUnavailable } from "./source.ts";
 import type { SyncStatusTracker } from "./status.ts";
@@ -313,18 +313,20 @@ export class SyncEngine {
   private async loadTable(snapshot: Snapshot, table: CopiedTable, after: KeyValues | null): Promise<number> {
     const { target, status } = this.deps;
     const size = this.options.loadPageRows;
+    const width = table.columns.length;
     let rows = 0;
     for (;;) {
       let page = 0;
-      let last: SqliteRow | undefined;
+      let last: RowBlock | undefined;
       target.begin();
-      for await (const batch of snapshot.streamRows(table, after, size)) {
-        target.upsert(table, batch);
-        page += batch.length;
-        last = batch[batch.length - 1];
+      for await (const blocks of snapshot.streamRows(table, after, size)) {
+        target.upsertBlocks(table, blocks);
+        for (const block of blocks) page += block.length / width;
+        if (blocks.length > 0) last = blocks[blocks.length - 1];
         this.checkStopped();
       }
-      if (last) after = keyOf(table, last);
+      // The key of the block's last row.
+      if (last) after = table.keyIndexes.map((i) => last[last.length - width + i] as number);
       target.commit({ load: { table: table.name, after } });
       rows += page;
       status.batchCommitted(page);

@@ -6,6 +6,28 @@ import type { KeyValues } from "./tables.ts";
 export type SqliteValue = number | string | null;
 export type SqliteRow = SqliteValue[];
 
+/**
+ * Rows of a full load, as its multi-row INSERT binds them: a block is one flat array of up to
+ * rowsPerBlock whole rows (row r's values at [r·width, (r+1)·width)). Decoded straight into
+ * blocks, a row is no array of its own, and a full block is bound without copying.
+ */
+export type RowBlock = SqliteValue[];
+export const rowsPerBlock = 32;
+
+/** Rows (of `width` values each) as blocks. */
+export function blocksOf(rows: readonly SqliteRow[], width: number): RowBlock[] {
+  const blocks: RowBlock[] = [];
+  for (let r = 0; r < rows.length; r += rowsPerBlock) {
+    const block: RowBlock = new Array(Math.min(rowsPerBlock, rows.length - r) * width);
+    for (let i = 0; i * width < block.length; i++) {
+      const row = rows[r + i]!;
+      for (let c = 0; c < width; c++) block[i * width + c] = row[c]!;
+    }
+    blocks.push(block);
+  }
+  return blocks;
+}
+
 /** PostgreSQL type OIDs the forge schema uses (pg_type.oid; stable across versions). */
 export const pgType = {
   bool: 16,

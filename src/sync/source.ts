@@ -1,7 +1,7 @@
 // What the sync needs from the forge's PostgreSQL, as plain types: the Bun.sql implementation
 // is in bun/postgres-source.ts. Every method only reads.
 import type { SourceClock } from "./replication.ts";
-import type { SqliteRow } from "./rows.ts";
+import type { RowBlock, SqliteRow } from "./rows.ts";
 import type { CopiedTable, KeyValues } from "./tables.ts";
 
 export interface Page {
@@ -32,10 +32,10 @@ export interface Snapshot {
   nextXid: number;
   /**
    * The full load's read: at most `limit` rows in primary-key order after the key `after` (null:
-   * from the first), streamed (COPY), as batches of whatever has arrived. Leaving the loop early
-   * ends the stream.
+   * from the first), streamed (COPY), as batches of whatever has arrived, each batch blocks of
+   * rows (rows.ts). Leaving the loop early ends the stream.
    */
-  streamRows(table: CopiedTable, after: KeyValues | null, limit: number): AsyncIterable<SqliteRow[]>;
+  streamRows(table: CopiedTable, after: KeyValues | null, limit: number): AsyncIterable<RowBlock[]>;
   /** Rows with updated_at ≥ fromUs (null: all), in (updated_at, key) order after `after`. */
   changedRows(table: CopiedTable, fromUs: number | null, after: PageCursor | null, limit: number): Promise<Page>;
   /** deleted_rows with seq > afterSeq, in seq order. */

@@ -168,17 +168,25 @@ describe("binary COPY to SQLite values", () => {
     [1, 2147483647, 1, Date.parse("1900-01-01T00:00:00.000Z"), '["x"]', "Grüße\t\\ ✗"],
     [2, 1, 1, Date.parse("2999-12-31T23:59:59.999Z"), '["x"]', "Grüße\t\\ ✓"],
   ];
-  const decodeAll = (bytes: Uint8Array, chunk: number) => {
-    const decoder = new BinaryCopyDecoder(columns);
+  // Blocks of one row are rows.
+  const decodeAll = (bytes: Uint8Array, chunk: number, blockRows = 1) => {
+    const decoder = new BinaryCopyDecoder(columns, blockRows);
     const out = [];
     for (let at = 0; at < bytes.length; at += chunk) out.push(...decoder.push(bytes.subarray(at, at + chunk)));
-    decoder.finish();
+    out.push(...decoder.finish());
     return out;
   };
 
   test("every type, nulls, and chunks that end anywhere, even inside a field", () => {
     const bytes = binaryCopy(rows);
     for (const chunk of [bytes.length, 1, 2, 3, 7, 64]) expect({ chunk, rows: decodeAll(bytes, chunk) }).toEqual({ chunk, rows: expected });
+  });
+
+  test("rows come in blocks of whole rows, the last block with the rows left", () => {
+    const bytes = binaryCopy(rows);
+    const blocks = [[...expected[0]!, ...expected[1]!], [...expected[2]!, ...expected[3]!], expected[4]!];
+    for (const chunk of [bytes.length, 1, 5, 64]) expect({ chunk, blocks: decodeAll(bytes, chunk, 2) }).toEqual({ chunk, blocks });
+    expect(decodeAll(bytes, bytes.length, 5)).toEqual([expected.flat()]);
   });
 
   test("a value the copy cannot hold exactly, or no instant, fails rather than being stored wrong", () => {
@@ -196,7 +204,7 @@ describe("binary COPY to SQLite values", () => {
 
   test("a stream cut short is an error, not fewer rows", () => {
     const bytes = binaryCopy(rows);
-    const decoder = new BinaryCopyDecoder(columns);
+    const decoder = new BinaryCopyDecoder(columns, 1);
     expect(decoder.push(bytes.subarray(0, bytes.length - 10))).toHaveLength(4);
     expect(() => decoder.finish()).toThrow(/inside a row/);
     const noTrailer = new BinaryCopyDecoder(columns);

@@ -4,7 +4,7 @@
 import { SQL } from "bun";
 import { BinaryCopyDecoder } from "../copy-binary.ts";
 import { rowConverter } from "../rows.ts";
-import type { ResultColumn, SqliteRow } from "../rows.ts";
+import type { ResultColumn, RowBlock, SqliteRow } from "../rows.ts";
 import type { SourceClock } from "../replication.ts";
 import type { DeletedRow, ForgeSource, Page, PageCursor, Snapshot } from "../source.ts";
 import { SourceUnavailable } from "../source.ts";
@@ -50,7 +50,7 @@ export function openPostgresSource(url: string): ForgeSource {
   const snapshotOf = (tx: Query, xmin: number, nextXid: number): Snapshot => ({
     xmin,
     nextXid,
-    async *streamRows(table, after, limit): AsyncIterable<SqliteRow[]> {
+    async *streamRows(table, after, limit): AsyncIterable<RowBlock[]> {
       const q = queriesFor(table);
       let columns = columnTypes.get(table);
       if (!columns) columnTypes.set(table, (columns = (await run(tx, q.columnTypes, [])).columns ?? []));
@@ -71,11 +71,12 @@ export function openPostgresSource(url: string): ForgeSource {
             return fail(e);
           }
           if (chunk.done) break;
-          const rows = decoder.push(chunk.value);
-          if (rows.length > 0) yield rows;
+          const blocks = decoder.push(chunk.value);
+          if (blocks.length > 0) yield blocks;
         }
         done = true;
-        decoder.finish();
+        const last = decoder.finish();
+        if (last.length > 0) yield last;
       } finally {
         // Left early (a stop, a failed write): end the COPY so the connection is free again.
         if (!done) await reader.cancel().catch(() => {});

@@ -4,8 +4,8 @@
 // in four runs on a shared machine. One connection: a poll's clock read, then its snapshot
 // transaction. Every failure leaves as SourceUnavailable with the password taken out.
 import pg from "pg";
-import { rowConverter } from "../rows.ts";
-import type { ResultColumn, SqliteRow } from "../rows.ts";
+import { blocksOf, rowConverter } from "../rows.ts";
+import type { ResultColumn, RowBlock, SqliteRow } from "../rows.ts";
 import type { SourceClock } from "../replication.ts";
 import type { DeletedRow, ForgeSource, Page, PageCursor, Snapshot } from "../source.ts";
 import { SourceUnavailable } from "../source.ts";
@@ -76,14 +76,14 @@ export function openPgSource(url: string): ForgeSource {
   const snapshot = (xmin: number, nextXid: number): Snapshot => ({
     xmin,
     nextXid,
-    async *streamRows(table, after, limit): AsyncIterable<SqliteRow[]> {
+    async *streamRows(table, after, limit): AsyncIterable<RowBlock[]> {
       let result: Values;
       try {
         result = await run(rowsAfterSql(table, after), [...(after ?? []), limit]);
       } catch (e) {
         return fail(e);
       }
-      if (result.length > 0) yield convert(`${table.name}:rows`, result, false);
+      if (result.length > 0) yield blocksOf(convert(`${table.name}:rows`, result, false), table.columns.length);
     },
     async changedRows(table, fromUs, after, limit): Promise<Page> {
       const q = queriesFor(table);
