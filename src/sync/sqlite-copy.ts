@@ -41,7 +41,8 @@ const rowsPerStatement = rowsPerBlock;
  *   A full load's rows and its index builds: synchronous OFF, so neither its commits nor its
  * checkpoints wait for the disk. A killed process still loses nothing it committed (the
  * commits are in the WAL file, which the OS writes out whatever becomes of the process); an
- * OS crash during the load can cost the file, which then is loaded again. The first
+ * OS crash during the load can leave the file corrupt: the load then starts again from an
+ * empty file. The first
  * checkpoint after the load (synchronous NORMAL again) syncs the whole file.
  *   An index build: a small page cache and a helper thread. The sorter keeps at most a cache's
  * worth of keys in memory per sorted run; runs of 2 MiB are sorted in the CPU cache, by the
