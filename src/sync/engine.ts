@@ -325,8 +325,8 @@ export class SyncEngine {
         if (blocks.length > 0) last = blocks[blocks.length - 1];
         this.checkStopped();
       }
-      // The key of the block's last row.
-      if (last) after = table.keyIndexes.map((i) => last[last.length - width + i] as number);
+      // The key of the last block's last row.
+      if (last) after = keyOf(table, last.slice(last.length - width));
       target.commit({ load: { table: table.name, after } });
       rows += page;
       status.batchCommitted(page);

@@ -6,7 +6,7 @@ import { applyMigrations } from "../../db/migrations/apply.ts";
 import { repoChangeTriggers, runDaysFromRuns, runDaysTriggers } from "../../db/migrations/index.ts";
 import { progressEntries, progressFromEntries, syncStateKeys } from "./copy.ts";
 import type { CopyTarget, SyncProgress } from "./copy.ts";
-import { rowsPerBlock } from "./rows.ts";
+import { blocksOf, rowsPerBlock } from "./rows.ts";
 import type { RowBlock, SqliteRow, SqliteValue } from "./rows.ts";
 import { copiedTables } from "./tables.ts";
 import { heartbeatColumns, heartbeatValues } from "./heartbeat.ts";
@@ -127,6 +127,20 @@ export function sqliteCopyOver(driver: CopyDatabase, heartbeat: () => Heartbeat)
   let progress: SyncProgress = progressFromEntries(
     new Map((readState.all(...syncStateKeys) as { key: string; value: string }[]).map((r) => [r.key, r.value])),
   );
+  /** A full block in one multi-row statement; the rows of a shorter one each on their own. */
+  const upsertBlocks = (table: CopiedTable, blocks: readonly RowBlock[]) => {
+    const { upsert, upsertMany } = statements.get(table)!;
+    const width = table.columns.length;
+    const full = width * rowsPerStatement;
+    for (const block of blocks) {
+      if (block.length === full) {
+        upsertMany.run(...block);
+        continue;
+      }
+      for (let at = 0; at < block.length; at += width) upsert.run(...block.slice(at, at + width));
+    }
+  };
+
   let tuned: Tuning | null = null;
   const tune = () => {
     const next = tuningFor(progress.phase);
@@ -142,31 +156,9 @@ export function sqliteCopyOver(driver: CopyDatabase, heartbeat: () => Heartbeat)
       db.run("BEGIN IMMEDIATE");
     },
     upsert(table: CopiedTable, rows: readonly SqliteRow[]) {
-      const { upsert, upsertMany } = statements.get(table)!;
-      const width = table.columns.length;
-      const values: SqliteValue[] = new Array(width * rowsPerStatement);
-      let r = 0;
-      for (; r + rowsPerStatement <= rows.length; r += rowsPerStatement) {
-        for (let i = 0; i < rowsPerStatement; i++) {
-          const row = rows[r + i]!;
-          for (let c = 0; c < width; c++) values[i * width + c] = row[c]!;
-        }
-        upsertMany.run(...values);
-      }
-      for (; r < rows.length; r++) upsert.run(...rows[r]!);
+      upsertBlocks(table, blocksOf(rows, table.columns.length));
     },
-    upsertBlocks(table: CopiedTable, blocks: readonly RowBlock[]) {
-      const { upsert, upsertMany } = statements.get(table)!;
-      const width = table.columns.length;
-      const full = width * rowsPerStatement;
-      for (const block of blocks) {
-        if (block.length === full) {
-          upsertMany.run(...block);
-          continue;
-        }
-        for (let at = 0; at < block.length; at += width) upsert.run(...block.slice(at, at + width));
-      }
-    },
+    upsertBlocks,
     remove(table: CopiedTable, keys: readonly KeyValues[]) {
       const remove = statements.get(table)!.remove;
       for (const key of keys) remove.run(...key);
