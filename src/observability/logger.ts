@@ -72,9 +72,9 @@ export function stdoutLogger(
 export function createLogger({ level, format, sink, worker }: LoggerOptions): Logger {
   const threshold = rank[level];
   const base: LogFields | undefined = worker === undefined ? undefined : { worker };
-  const render = format === "json"
-    ? (time: string, lvl: LogLevel, event: string, fields: LogFields | undefined) => jsonLine(time, lvl, event, base === undefined ? fields : { ...base, ...fields })
-    : (time: string, lvl: LogLevel, event: string, fields: LogFields | undefined) => textLine(time, lvl, event, base === undefined ? fields : { ...base, ...fields });
+  const line = format === "json" ? jsonLine : textLine;
+  const render = base === undefined ? line
+    : (time: string, lvl: LogLevel, event: string, fields: LogFields | undefined) => line(time, lvl, event, { ...base, ...fields });
   // The request line's fast path, with the worker's field in the same place.
   const requestPrefix = `,"event":"request"${worker === undefined ? "" : `,"worker":${JSON.stringify(worker)}`}`;
   // Many lines fall in the same millisecond: the timestamp is formatted once per millisecond.
