@@ -26,18 +26,18 @@ export function cgroupCpuQuota(read: Read = readOrNull): number | null {
   for (const line of cgroups.split("\n")) {
     const [, controllers, path] = /^\d+:([^:]*):(.*)$/.exec(line) ?? [];
     if (path === undefined) continue;
+    /** The process's own cgroup directory under each mount, and the mount's root. */
+    const dirs = (mounts: string[]) => new Set(mounts.flatMap((m) => [`${m}${path}`.replace(/\/$/, ""), m]));
     if (controllers === "") {
-      for (const dir of new Set([`/sys/fs/cgroup${path}`, "/sys/fs/cgroup"])) {
-        const [quota, period] = (read(`${dir.replace(/\/$/, "")}/cpu.max`) ?? "").trim().split(/\s+/);
+      for (const dir of dirs(["/sys/fs/cgroup"])) {
+        const [quota, period] = (read(`${dir}/cpu.max`) ?? "").trim().split(/\s+/);
         if (quota !== undefined && quota !== "max" && Number(quota) > 0 && Number(period) > 0) quotas.push(Number(quota) / Number(period));
       }
     } else if (controllers!.split(",").includes("cpu")) {
-      for (const mount of ["/sys/fs/cgroup/cpu", `/sys/fs/cgroup/${controllers}`]) {
-        for (const dir of new Set([`${mount}${path}`, mount])) {
-          const quota = Number(read(`${dir.replace(/\/$/, "")}/cpu.cfs_quota_us`));
-          const period = Number(read(`${dir.replace(/\/$/, "")}/cpu.cfs_period_us`));
-          if (quota > 0 && period > 0) quotas.push(quota / period);
-        }
+      for (const dir of dirs(["/sys/fs/cgroup/cpu", `/sys/fs/cgroup/${controllers}`])) {
+        const quota = Number(read(`${dir}/cpu.cfs_quota_us`));
+        const period = Number(read(`${dir}/cpu.cfs_period_us`));
+        if (quota > 0 && period > 0) quotas.push(quota / period);
       }
     }
   }
