@@ -2,12 +2,13 @@
 // surfaces; anything that is not there (or not a valid id) is the same 404.
 import type { Workflow } from "../../db/schema.ts";
 import { ApiError } from "../errors.ts";
-import type { RunRecord, Store } from "../store/index.ts";
+import type { DataVersion, RunRecord, Store } from "../store/index.ts";
 import { parseId } from "./model.ts";
 
-export function findRun(store: Store, repoId: number, rawId: string): RunRecord {
+/** The run a path names in this repository, read at the request's data version; else the 404. */
+export function findRun(ctx: { store: Store; dataVersion: DataVersion }, repoId: number, rawId: string): RunRecord {
   const id = parseId(rawId);
-  const run = id === null ? null : store.getRun(repoId, id);
+  const run = id === null ? null : ctx.store.getRun(repoId, id, ctx.dataVersion);
   if (!run) throw ApiError.notFound();
   return run;
 }

@@ -43,7 +43,7 @@ export interface Store {
   /** A repository's runs matching every filter given, newest first, and how many match in all. */
   listRuns(repoId: number, filter: RunFilter, slice: Slice, version: DataVersion): { runs: RunRecord[]; total: number };
   /** The run with this id if it belongs to this repository: a run of another repository does not exist here. */
-  getRun(repoId: number, runId: number): RunRecord | null;
+  getRun(repoId: number, runId: number, version: DataVersion): RunRecord | null;
   /** Jobs of a run the caller has found in its repository: one attempt's, or every attempt's, in order. */
   listJobs(runId: number, attempt: AttemptSelector, slice: Slice): { jobs: WorkflowJob[]; total: number };
   /** The job with this id if its run belongs to this repository. */
@@ -67,7 +67,7 @@ export function createStore(db: ServiceDatabase): Store {
   return {
     changes: (version) => changes.at(version),
     ...accessQueries(db),
-    ...runQueries(db),
+    ...runQueries(db, (version) => changes.at(version)?.facts ?? null),
     ...jobQueries(db),
     ...workflowQueries(db),
     ...artifactQueries(db),

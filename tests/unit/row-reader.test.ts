@@ -1,6 +1,6 @@
 // The store reads runs, jobs and steps by position (src/store/row-reader.ts) rather than
 // through drizzle's row mapping: every record it gives is the one drizzle's `.all()` gives for
-// the same rows, booleans and JSON lists converted, NULLs kept, actors joined or absent.
+// the same rows, booleans and JSON lists converted, NULLs kept, actors found or absent.
 import { beforeAll, expect, test } from "bun:test";
 import { asc, eq } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
@@ -48,7 +48,7 @@ test("runs, pages and single, are drizzle's records", () => {
     const pushes = expected.filter((r) => r.event === "push");
     expect(store.listRuns(repoId, { event: "push" }, { limit: 10_000, offset: 0 }, version).runs).toEqual(pushes);
     for (const run of expected) {
-      expect(store.getRun(repoId, run.id)).toEqual(run);
+      expect(store.getRun(repoId, run.id, version)).toEqual(run);
       seen.withoutActor ||= run.actor === null;
       seen.withoutStart ||= run.startedAt === null;
       runs++;

@@ -42,7 +42,7 @@ describe("every listing is an index walk in list order, not a sort", () => {
       prepared.push(query);
       return prepare(query, ...rest);
     }) as typeof sqlite.prepare;
-    runs = runQueries(drizzle(sqlite, { schema }));
+    runs = runQueries(drizzle(sqlite, { schema }), () => null);
   });
   afterAll(() => sqlite.close());
 

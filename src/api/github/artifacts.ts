@@ -37,7 +37,7 @@ export function artifactRoutes(settings: ApiSettings, prefix: string) {
   return new Elysia()
     .use(repositoryAccess)
     .get("/repos/:owner/:repo/actions/runs/:run_id/artifacts", ({ access, ctx, params, query, set }) => {
-      const run = findRun(ctx.store, access.repo.id, params.run_id);
+      const run = findRun(ctx, access.repo.id, params.run_id);
       const page = pageRequest(query, "Artifact");
       const { artifacts, total } = ctx.store.listArtifacts(run.id, page);
       const surface = surfaceUrls(settings, ctx, prefix);

@@ -32,7 +32,7 @@ export function jobRoutes(settings: ApiSettings, prefix: string) {
   return new Elysia()
     .use(repositoryAccess)
     .get("/repos/:owner/:repo/actions/runs/:run_id/jobs", ({ access, ctx, params, query, set }) => {
-      const run = findRun(ctx.store, access.repo.id, params.run_id);
+      const run = findRun(ctx, access.repo.id, params.run_id);
       return listing(access, ctx, run, query.filter === "all" ? "all" : run.runAttempt, query, set);
     }, {
       repoAccess: "repo:read",
@@ -42,7 +42,7 @@ export function jobRoutes(settings: ApiSettings, prefix: string) {
       detail: routeDoc(prefix, "List jobs for a workflow run", "`filter=latest` (default) lists the latest attempt's jobs, `filter=all` every attempt's."),
     })
     .get("/repos/:owner/:repo/actions/runs/:run_id/attempts/:attempt_number/jobs", ({ access, ctx, params, query, set }) => {
-      const run = findRun(ctx.store, access.repo.id, params.run_id);
+      const run = findRun(ctx, access.repo.id, params.run_id);
       return listing(access, ctx, run, findAttempt(run, params.attempt_number), query, set);
     }, {
       repoAccess: "repo:read",
@@ -55,7 +55,7 @@ export function jobRoutes(settings: ApiSettings, prefix: string) {
       const { store } = ctx;
       const id = parseId(params.job_id);
       const found = id === null ? null : store.getJob(access.repo.id, id);
-      const run = found && store.getRun(access.repo.id, found.runId);
+      const run = found && store.getRun(access.repo.id, found.runId, ctx.dataVersion);
       if (!found || !run) throw ApiError.notFound();
       const view = repositoryView(access.repo, surfaceUrls(settings, ctx, prefix));
       return job(found, run, store.stepsOf([found.id]).get(found.id) ?? [], view);

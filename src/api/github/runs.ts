@@ -87,7 +87,7 @@ export function runRoutes(settings: ApiSettings, prefix: string) {
       detail: routeDoc(prefix, "List workflow runs for a workflow", "`workflow_id` is the workflow's id or its file name; an unknown workflow is a 404."),
     })
     .get("/repos/:owner/:repo/actions/runs/:run_id", ({ access, ctx, params }) => {
-      const run = findRun(ctx.store, access.repo.id, params.run_id);
+      const run = findRun(ctx, access.repo.id, params.run_id);
       return workflowRun(run, repositoryView(access.repo, surfaceUrls(settings, ctx, prefix)));
     }, {
       repoAccess: "repo:read",
@@ -97,7 +97,7 @@ export function runRoutes(settings: ApiSettings, prefix: string) {
       detail: routeDoc(prefix, "Get a workflow run"),
     })
     .get("/repos/:owner/:repo/actions/runs/:run_id/attempts/:attempt_number", ({ access, ctx, params }) => {
-      const run = findRun(ctx.store, access.repo.id, params.run_id);
+      const run = findRun(ctx, access.repo.id, params.run_id);
       const attempt = findAttempt(run, params.attempt_number);
       // A run has at most 256 jobs per attempt: one page holds them all.
       const { jobs } = attempt === run.runAttempt ? { jobs: [] } : ctx.store.listJobs(run.id, attempt, { limit: 1000, offset: 0 });

@@ -17,7 +17,7 @@ export function timingRoutes(prefix: string) {
   return new Elysia()
     .use(repositoryAccess)
     .get("/repos/:owner/:repo/actions/runs/:run_id/timing", ({ access, ctx, params }) => {
-      const run = findRun(ctx.store, access.repo.id, params.run_id);
+      const run = findRun(ctx, access.repo.id, params.run_id);
       return { billable: {}, run_duration_ms: runDurationMs(run, ctx.now) };
     }, {
       repoAccess: "repo:read",

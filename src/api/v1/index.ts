@@ -34,14 +34,14 @@ export function forgeApi(settings: ApiSettings) {
         description: "Newest first (ties broken by id). Every filter combines with the others. `X-Total-Count` carries the number of matching runs and `Link` the first/prev/next/last pages.",
       },
     })
-    .get("/runs/:run_id", ({ access, ctx, params }) => forgeRun(findRun(ctx.store, access.repo.id, params.run_id)), {
+    .get("/runs/:run_id", ({ access, ctx, params }) => forgeRun(findRun(ctx, access.repo.id, params.run_id)), {
       repoAccess: "repo:read",
       params: RunParams,
       response: { 200: Run, ...authResponses },
       detail: { summary: "Get a workflow run", description: "A run of another repository answers 404, as a run that does not exist." },
     })
     .get("/runs/:run_id/jobs", ({ access, ctx, params, query, set }) => {
-      const run = findRun(ctx.store, access.repo.id, params.run_id);
+      const run = findRun(ctx, access.repo.id, params.run_id);
       const req = pageRequest(query, "WorkflowJob");
       const { jobs, total } = ctx.store.listJobs(run.id, run.runAttempt, req);
       pageHeaders(set, baseUrl(settings, ctx), ctx.url, req, total, true);
