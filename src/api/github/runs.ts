@@ -63,7 +63,7 @@ export function runRoutes(settings: ApiSettings, prefix: string) {
     const surface = surfaceUrls(settings, ctx, prefix);
     pageHeaders(set, surface.origin, ctx.url, page, total);
     const view = repositoryView(access.repo, surface);
-    return new SerializedJson(`{"total_count":${total},"workflow_runs":${workflowRunsJson(runs, view)}}`);
+    return new SerializedJson([`{"total_count":${total},"workflow_runs":`, ...workflowRunsJson(runs, view), "}"]);
   };
 
   return new Elysia()

@@ -1,6 +1,7 @@
 // GitHub's `workflow-run` from a forge run. Each run is its own check suite here, so
 // check_suite_id is the run's id (and the `check_suite_id` filter matches on it).
 import type { RunRecord } from "../../../store/index.ts";
+import type { JsonPart } from "../../serialized-json.ts";
 import { isoSeconds } from "../../time.ts";
 import { nodeId } from "../node-id.ts";
 import { githubStatus } from "../status.ts";
@@ -83,15 +84,16 @@ export function workflowRun(run: RunRecord, view: RepositoryView, shown: RunShow
 }
 
 /**
- * A page of runs as JSON text: the same text as JSON.stringify of `workflowRun` for each run,
+ * A page of runs as JSON, in parts: the same text as JSON.stringify of `workflowRun` for each run,
  * field for field and in the same order (tests/surface/github-shapes.test.ts holds the two
  * equal over every run of the seeded data). Written out rather than built as objects and
  * stringified: a page is 30 to 100 runs of about 40 fields each, and this is most of what a
  * computed page costs. Most of a run is its repository, twice (8.7 KB of 12 KB), and its
- * actors: each is serialized once per page and spliced in. Every string that comes from the
- * data goes through JSON.stringify; the URLs' common beginnings are escaped once per page.
+ * actors: each is serialized once per page and spliced in, the repository as UTF-8 bytes that
+ * the answer copies after each run's own text. Every string that comes from the data goes
+ * through JSON.stringify; the URLs' common beginnings are escaped once per page.
  */
-export function workflowRunsJson(runs: readonly RunRecord[], view: RepositoryView): string {
+export function workflowRunsJson(runs: readonly RunRecord[], view: RepositoryView): JsonPart[] {
   const q = JSON.stringify;
   /** An escaped string's opening and text without its closing quote, for an id to follow. */
   const opening = (text: string) => q(text).slice(0, -1);
@@ -101,14 +103,15 @@ export function workflowRunsJson(runs: readonly RunRecord[], view: RepositoryVie
   const checkSuiteUrl = opening(`${api}/check-suites/`);
   const workflowUrl = opening(`${api}/actions/workflows/`);
   const repository = q(view.minimal);
-  const ending = `,"repository":${repository},"head_repository":${repository},"head_repository_id":${view.record.id}}`;
+  // Three quarters of every run, the same in each: encoded once for the page.
+  const ending = utf8.encode(`,"repository":${repository},"head_repository":${repository},"head_repository_id":${view.record.id}}`);
   const users = new Map<number, string>();
   const user = (account: NonNullable<RunRecord["actor"]>) => {
     let json = users.get(account.id);
     if (json === undefined) users.set(account.id, (json = q(simpleUser(account, view.surface))));
     return json;
   };
-  let out = "[";
+  const out: JsonPart[] = [];
   for (let i = 0; i < runs.length; i++) {
     const run = runs[i]!;
     const id = run.id;
@@ -116,8 +119,7 @@ export function workflowRunsJson(runs: readonly RunRecord[], view: RepositoryVie
     const createdAt = q(isoSeconds(run.createdAt));
     const title = q(run.displayTitle);
     const sha = q(run.headSha);
-    if (i > 0) out += ",";
-    out += `{"id":${id},"name":${q(run.workflowName)},"node_id":"${nodeId("WorkflowRun", id)}","check_suite_id":${id}`
+    out.push(`${i === 0 ? "[" : ","}{"id":${id},"name":${q(run.workflowName)},"node_id":"${nodeId("WorkflowRun", id)}","check_suite_id":${id}`
       + `,"check_suite_node_id":"${nodeId("CheckSuite", id)}","head_branch":${q(run.headRef)},"head_sha":${sha}`
       + `,"path":${q(run.workflowFile)},"display_title":${title},"run_number":${run.runNumber},"run_attempt":${run.runAttempt}`
       + `,"referenced_workflows":[],"event":${q(run.event)},"status":"${githubStatus(run.status)}","conclusion":${q(run.conclusion)}`
@@ -130,10 +132,12 @@ export function workflowRunsJson(runs: readonly RunRecord[], view: RepositoryVie
       + `,"artifacts_url":${url}/artifacts","cancel_url":${url}/cancel","rerun_url":${url}/rerun"`
       + `,"previous_attempt_url":${run.runAttempt > 1 ? `${url}/attempts/${run.runAttempt - 1}"` : "null"}`
       + `,"workflow_url":${workflowUrl}${run.workflowId}"`
-      + `,"head_commit":{"id":${sha},"tree_id":"","message":${title},"timestamp":${createdAt},"author":null,"committer":null}`
-      + ending;
+      + `,"head_commit":{"id":${sha},"tree_id":"","message":${title},"timestamp":${createdAt},"author":null,"committer":null}`, ending);
   }
-  return out + "]";
+  out.push(runs.length === 0 ? "[]" : "]");
+  return out;
 }
+
+const utf8 = new TextEncoder();
 
 export type WorkflowRunObject = ReturnType<typeof workflowRun>;
