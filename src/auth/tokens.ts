@@ -1,11 +1,11 @@
-import { hash } from "node:crypto";
+import { builtin } from "../builtins.ts";
 
 /**
  * The forge stores only this: lowercase hex SHA-256 of the raw token string. crypto.hash is the
  * one-shot form (Node 21.7+, Bun, Deno): no hasher object per request.
  */
 export function hashToken(raw: string): string {
-  return hash("sha256", raw, "hex");
+  return builtin("node:crypto").hash("sha256", raw, "hex");
 }
 
 /**

@@ -2,7 +2,6 @@
 // cgroup caps its CPU time (a container's CPU limit: `docker run --cpus 2`, a Kubernetes
 // `resources.limits.cpu`), rounded up. `serve --workers` defaults to it.
 import { readFileSync } from "node:fs";
-import { availableParallelism } from "node:os";
 
 type Read = (path: string) => string | null;
 
@@ -45,6 +44,6 @@ export function cgroupCpuQuota(read: Read = readOrNull): number | null {
 }
 
 /** The cores `serve --workers` defaults to: at least 1. */
-export function usableCores(cpus: number = availableParallelism(), quota: number | null = cgroupCpuQuota()): number {
+export function usableCores(cpus: number = navigator.hardwareConcurrency, quota: number | null = cgroupCpuQuota()): number {
   return Math.max(1, quota === null ? cpus : Math.min(cpus, Math.ceil(quota)));
 }

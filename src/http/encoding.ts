@@ -1,8 +1,7 @@
 // gzip for large JSON answers, to clients that accept it (gh and Octokit both do): a runs
 // page of the GitHub surface is repetitive JSON that gzip shrinks to a tenth or less, and on
 // such pages the transfer, not the lookup, is what a request costs.
-import { createHash } from "node:crypto";
-import { gunzipSync, gzipSync } from "node:zlib";
+import { builtin } from "../builtins.ts";
 
 /** Smaller bodies travel as they are: below this, gzip saves too little to pay for itself. */
 export const gzipFromBytes = 1024;
@@ -41,7 +40,7 @@ export interface Codec {
  * computed afresh is encoded on the request's own time.
  */
 export const portableCodec: Codec = {
-  digest: (bytes) => createHash("sha1").update(bytes).digest("hex"),
-  gzip: (bytes) => new Uint8Array(gzipSync(bytes, { level: 1 })),
-  gunzip: (bytes) => new Uint8Array(gunzipSync(bytes)),
+  digest: (bytes) => builtin("node:crypto").createHash("sha1").update(bytes).digest("hex"),
+  gzip: (bytes) => new Uint8Array(builtin("node:zlib").gzipSync(bytes, { level: 1 })),
+  gunzip: (bytes) => new Uint8Array(builtin("node:zlib").gunzipSync(bytes)),
 };

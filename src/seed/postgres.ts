@@ -3,7 +3,7 @@
 // them first, from the project's statement of them (db/forge/schema.sql). The forge's triggers
 // stay on: updated_at is the time of the insert, as everywhere in the forge, which is what the
 // sync's change tracking relies on.
-import { SQL } from "bun";
+import type { SQL } from "bun";
 import { forgeSchemaSql } from "../../db/forge/index.ts";
 import { generate } from "./generate.ts";
 import type { ForgeTable, Row, RowSink, SeedOptions, SeedSummary } from "./types.ts";
@@ -37,7 +37,7 @@ function kindOf(dataType: string): ColumnKind {
 export class ForgeNotEmpty extends Error {}
 
 export async function seedPostgres(url: string, opts: SeedOptions): Promise<SeedSummary> {
-  const sql = new SQL(url, { max: 1 });
+  const sql = new Bun.SQL(url, { max: 1 });
   try {
     const [{ present }] = (await sql`SELECT to_regclass('public.workflow_runs') IS NOT NULL AS present`) as [{ present: boolean }];
     if (!present) await sql.unsafe(forgeSchemaSql);

@@ -13,6 +13,7 @@ const layers: [rank: number, prefix: string][] = [
   [0, "src/errors.ts"],
   [0, "src/version.ts"],
   [0, "src/defaults.ts"],
+  [0, "src/builtins.ts"],
   [1, "src/store/"],
   [2, "src/observability/"],
   [2, "src/limits/"],

@@ -9,7 +9,7 @@
 // answer; only then is the listener closed and the idle connections left are dropped.
 import type { Server } from "bun";
 import { lstatSync, unlinkSync } from "node:fs";
-import { connect } from "node:net";
+import { builtin } from "../../builtins.ts";
 import type { Peer } from "../../http/pipeline.ts";
 import type { Log } from "../../observability/log.ts";
 import type { Entry, ListenOptions, Listening } from "../types.ts";
@@ -105,7 +105,7 @@ async function removeStaleSocket(path: string): Promise<void> {
   }
   if (!isSocket) return;
   const listening = await new Promise<boolean>((resolve) => {
-    const probe = connect({ path });
+    const probe = builtin("node:net").connect({ path });
     probe.once("connect", () => {
       probe.destroy();
       resolve(true);
