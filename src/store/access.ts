@@ -5,6 +5,7 @@ import type { SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { accounts, orgMembers, personalAccessTokens, repoCollaborators, repositories } from "../../db/schema.ts";
 import type { Visibility } from "../../db/schema.ts";
+import { preparedOnFirstUse } from "./database.ts";
 import type { ServiceDatabase } from "./database.ts";
 import { defaults } from "../defaults.ts";
 import { VersionedCache } from "./versioned-cache.ts";
@@ -49,7 +50,7 @@ export type CollaboratorPermission = "read" | "triage" | "write" | "maintain" | 
 
 export function accessQueries(db: ServiceDatabase) {
   const owner = alias(accounts, "owner");
-  const tokenByHash = db
+  const tokenByHash = preparedOnFirstUse(() => db
     .select({
       tokenId: personalAccessTokens.id,
       scopes: personalAccessTokens.scopes,
@@ -64,10 +65,10 @@ export function accessQueries(db: ServiceDatabase) {
     .innerJoin(accounts, eq(accounts.id, personalAccessTokens.userId))
     .where(eq(personalAccessTokens.tokenHash, sql.placeholder("hash")))
     .limit(1)
-    .prepare();
+    .prepare());
 
   // Logins and names compare case-insensitively (both columns are COLLATE NOCASE).
-  const repoByName = db
+  const repoByName = preparedOnFirstUse(() => db
     .select({
       id: repositories.id,
       name: repositories.name,
@@ -89,21 +90,21 @@ export function accessQueries(db: ServiceDatabase) {
       isNull(repositories.deletedAt),
     ))
     .limit(1)
-    .prepare();
+    .prepare());
 
-  const collaborator = db
+  const collaborator = preparedOnFirstUse(() => db
     .select({ one: sql<number>`1` })
     .from(repoCollaborators)
     .where(and(eq(repoCollaborators.repoId, sql.placeholder("repoId")), eq(repoCollaborators.userId, sql.placeholder("userId"))))
     .limit(1)
-    .prepare();
+    .prepare());
 
-  const member = db
+  const member = preparedOnFirstUse(() => db
     .select({ one: sql<number>`1` })
     .from(orgMembers)
     .where(and(eq(orgMembers.orgId, sql.placeholder("orgId")), eq(orgMembers.userId, sql.placeholder("userId"))))
     .limit(1)
-    .prepare();
+    .prepare());
 
   // One account, as GitHub's user objects present it: by id, or by login.
   const account = (by: SQL) => db
@@ -115,22 +116,22 @@ export function accessQueries(db: ServiceDatabase) {
     .where(by)
     .limit(1)
     .prepare();
-  const accountById = account(eq(accounts.id, sql.placeholder("id")));
-  const accountByLogin = account(eq(accounts.login, sql.placeholder("login")));
+  const accountById = preparedOnFirstUse(() => account(eq(accounts.id, sql.placeholder("id"))));
+  const accountByLogin = preparedOnFirstUse(() => account(eq(accounts.login, sql.placeholder("login"))));
 
-  const collaboratorPermission = db
+  const collaboratorPermission = preparedOnFirstUse(() => db
     .select({ permission: repoCollaborators.permission })
     .from(repoCollaborators)
     .where(and(eq(repoCollaborators.repoId, sql.placeholder("repoId")), eq(repoCollaborators.userId, sql.placeholder("userId"))))
     .limit(1)
-    .prepare();
+    .prepare());
 
-  const orgRole = db
+  const orgRole = preparedOnFirstUse(() => db
     .select({ role: orgMembers.role })
     .from(orgMembers)
     .where(and(eq(orgMembers.orgId, sql.placeholder("orgId")), eq(orgMembers.userId, sql.placeholder("userId"))))
     .limit(1)
-    .prepare();
+    .prepare());
 
   // Every request asks these; each statement costs a read-lock round trip in SQLite, so the
   // facts (never a decision: expiry is judged against the clock on each request) are kept

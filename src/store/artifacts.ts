@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq, sql } from "drizzle-orm";
 import { getTableColumns } from "drizzle-orm";
 import { workflowArtifacts, workflowRuns } from "../../db/schema.ts";
 import type { WorkflowArtifact } from "../../db/schema.ts";
+import { preparedOnFirstUse } from "./database.ts";
 import type { ServiceDatabase } from "./database.ts";
 import type { Slice } from "./runs.ts";
 
@@ -14,13 +15,13 @@ export interface ArtifactRecord extends WorkflowArtifact {
 }
 
 export function artifactQueries(db: ServiceDatabase) {
-  const list = db.select().from(workflowArtifacts)
+  const list = preparedOnFirstUse(() => db.select().from(workflowArtifacts)
     .where(eq(workflowArtifacts.runId, p("runId")))
     .orderBy(asc(workflowArtifacts.id))
     .limit(p("limit")).offset(p("offset"))
-    .prepare();
-  const total = db.select({ total: count() }).from(workflowArtifacts)
-    .where(eq(workflowArtifacts.runId, p("runId"))).prepare();
+    .prepare());
+  const total = preparedOnFirstUse(() => db.select({ total: count() }).from(workflowArtifacts)
+    .where(eq(workflowArtifacts.runId, p("runId"))).prepare());
 
   // A repository's artifacts, newest run first: the runs' (repo_id, created_at) index in
   // order, each run's artifacts by workflow_artifacts_run; the same walk with a name.
@@ -30,11 +31,11 @@ export function artifactQueries(db: ServiceDatabase) {
   const named = and(ofRepo, eq(workflowArtifacts.name, p("name")));
   const join = () => db.select(withRun).from(workflowRuns).innerJoin(workflowArtifacts, eq(workflowArtifacts.runId, workflowRuns.id));
   const countJoin = () => db.select({ total: count() }).from(workflowRuns).innerJoin(workflowArtifacts, eq(workflowArtifacts.runId, workflowRuns.id));
-  const repoList = join().where(ofRepo).orderBy(...newestFirst).limit(p("limit")).offset(p("offset")).prepare();
-  const repoListNamed = join().where(named).orderBy(...newestFirst).limit(p("limit")).offset(p("offset")).prepare();
-  const repoTotal = countJoin().where(ofRepo).prepare();
-  const repoTotalNamed = countJoin().where(named).prepare();
-  const one = join().where(and(ofRepo, eq(workflowArtifacts.id, p("id")))).limit(1).prepare();
+  const repoList = preparedOnFirstUse(() => join().where(ofRepo).orderBy(...newestFirst).limit(p("limit")).offset(p("offset")).prepare());
+  const repoListNamed = preparedOnFirstUse(() => join().where(named).orderBy(...newestFirst).limit(p("limit")).offset(p("offset")).prepare());
+  const repoTotal = preparedOnFirstUse(() => countJoin().where(ofRepo).prepare());
+  const repoTotalNamed = preparedOnFirstUse(() => countJoin().where(named).prepare());
+  const one = preparedOnFirstUse(() => join().where(and(ofRepo, eq(workflowArtifacts.id, p("id")))).limit(1).prepare());
 
   return {
     /** Artifacts of a run the caller has already found in its repository. */

@@ -1,5 +1,5 @@
 // The query layer: one object that both API surfaces read through. Every statement is
-// prepared once, here, when the store is created. Lookups below a repository take the
+// prepared once, the first time it runs (database.ts). Lookups below a repository take the
 // repository's id, so nothing can be read across repositories by accident.
 //
 // Lookups that every request makes (tokens, repositories, memberships, a listing's total)

@@ -3,6 +3,7 @@
 import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
 import { workflowJobs, workflowRuns, workflowSteps } from "../../db/schema.ts";
 import type { WorkflowJob, WorkflowStep } from "../../db/schema.ts";
+import { preparedOnFirstUse } from "./database.ts";
 import type { ServiceDatabase } from "./database.ts";
 import { rowReader } from "./row-reader.ts";
 import type { Slice } from "./runs.ts";
@@ -17,37 +18,37 @@ const jobs = (rows: unknown) => (rows as unknown[][]).map((row) => jobRows.read(
 const steps = (rows: unknown) => (rows as unknown[][]).map((row) => stepRows.read(row));
 
 export function jobQueries(db: ServiceDatabase) {
-  const ofAttempt = db.select().from(workflowJobs)
+  const ofAttempt = preparedOnFirstUse(() => db.select().from(workflowJobs)
     .where(and(eq(workflowJobs.runId, p("runId")), eq(workflowJobs.runAttempt, p("attempt"))))
     .orderBy(asc(workflowJobs.jobIndex))
     .limit(p("limit")).offset(p("offset"))
-    .prepare();
-  const countOfAttempt = db.select({ total: count() }).from(workflowJobs)
+    .prepare());
+  const countOfAttempt = preparedOnFirstUse(() => db.select({ total: count() }).from(workflowJobs)
     .where(and(eq(workflowJobs.runId, p("runId")), eq(workflowJobs.runAttempt, p("attempt"))))
-    .prepare();
-  const ofAll = db.select().from(workflowJobs)
+    .prepare());
+  const ofAll = preparedOnFirstUse(() => db.select().from(workflowJobs)
     .where(eq(workflowJobs.runId, p("runId")))
     .orderBy(asc(workflowJobs.runAttempt), asc(workflowJobs.jobIndex))
     .limit(p("limit")).offset(p("offset"))
-    .prepare();
-  const countOfAll = db.select({ total: count() }).from(workflowJobs)
+    .prepare());
+  const countOfAll = preparedOnFirstUse(() => db.select({ total: count() }).from(workflowJobs)
     .where(eq(workflowJobs.runId, p("runId")))
-    .prepare();
+    .prepare());
   // A job is reached through its run, so that a job id of another repository does not exist here.
-  const byId = db.select({ job: workflowJobs }).from(workflowJobs)
+  const byId = preparedOnFirstUse(() => db.select({ job: workflowJobs }).from(workflowJobs)
     .innerJoin(workflowRuns, eq(workflowRuns.id, workflowJobs.runId))
     .where(and(eq(workflowJobs.id, p("jobId")), eq(workflowRuns.repoId, p("repoId"))))
     .limit(1)
-    .prepare();
-  const stepsOfJob = db.select().from(workflowSteps)
+    .prepare());
+  const stepsOfJob = preparedOnFirstUse(() => db.select().from(workflowSteps)
     .where(eq(workflowSteps.jobId, p("jobId")))
     .orderBy(asc(workflowSteps.number))
-    .prepare();
+    .prepare());
   // Several jobs' steps in one prepared statement: the ids go in as one JSON array.
-  const stepsOfJobs = db.select().from(workflowSteps)
+  const stepsOfJobs = preparedOnFirstUse(() => db.select().from(workflowSteps)
     .where(inArray(workflowSteps.jobId, sql`(SELECT value FROM json_each(${p("jobIds")}))`))
     .orderBy(asc(workflowSteps.jobId), asc(workflowSteps.number))
-    .prepare();
+    .prepare());
 
   return {
     listJobs(runId: number, attempt: AttemptSelector, page: Slice): { jobs: WorkflowJob[]; total: number } {

@@ -4,6 +4,7 @@ import { and, count, desc, eq, getTableColumns, gt, gte, inArray, lt, lte, sql }
 import type { SQL } from "drizzle-orm";
 import { accounts, runDayMs, runDays, workflowRuns } from "../../db/schema.ts";
 import type { RunStatus, WorkflowRun } from "../../db/schema.ts";
+import { preparedOnFirstUse } from "./database.ts";
 import type { ServiceDatabase } from "./database.ts";
 import { defaults } from "../defaults.ts";
 import { rowReader } from "./row-reader.ts";
@@ -87,8 +88,8 @@ const runRows = rowReader(workflowRuns);
  * more for any statement over two tables); a page has a handful of distinct actors.
  */
 function actorQueries(db: ServiceDatabase, factsAt: (version: DataVersion) => DataVersion) {
-  const byId = db.select({ id: accounts.id, login: accounts.login, type: accounts.type, siteAdmin: accounts.siteAdmin })
-    .from(accounts).where(eq(accounts.id, p("id"))).prepare();
+  const byId = preparedOnFirstUse(() => db.select({ id: accounts.id, login: accounts.login, type: accounts.type, siteAdmin: accounts.siteAdmin })
+    .from(accounts).where(eq(accounts.id, p("id"))).prepare());
   const remembered = new VersionedCache<ActorRecord | null>(defaults.lookupCacheBytes, 256);
   const load = (id: number): ActorRecord | null => {
     const row = (byId.values({ id }) as [number, string, string, number][])[0];
@@ -151,12 +152,12 @@ export function runQueries(db: ServiceDatabase, factsAt: (version: DataVersion) 
     const ofRepo = eq(runDays.repoId, p("repoId"));
     // The newest days with the repository's total, in one statement (one snapshot): a first
     // page needs no more. A deeper one reads every day's count.
-    const newestDays = db.select({
+    const newestDays = preparedOnFirstUse(() => db.select({
       day: runDays.day, runs: runDays.runs,
       total: sql<number>`(SELECT coalesce(sum(${runDays.runs}), 0) FROM ${runDays} WHERE ${ofRepo})`,
-    }).from(runDays).where(ofRepo).orderBy(newestFirst).limit(p("limit")).prepare();
-    const allDays = db.select({ day: runDays.day, runs: runDays.runs }).from(runDays).where(ofRepo).orderBy(newestFirst).prepare();
-    const fromDay = pageWhere(and(eq(workflowRuns.repoId, p("repoId")), lt(workflowRuns.createdAt, p("bound"))));
+    }).from(runDays).where(ofRepo).orderBy(newestFirst).limit(p("limit")).prepare());
+    const allDays = preparedOnFirstUse(() => db.select({ day: runDays.day, runs: runDays.runs }).from(runDays).where(ofRepo).orderBy(newestFirst).prepare());
+    const fromDay = preparedOnFirstUse(() => pageWhere(and(eq(workflowRuns.repoId, p("repoId")), lt(workflowRuns.createdAt, p("bound")))));
     /** The day holding the run at `offset` and how many runs the newer days hold, if these counts reach it. */
     const dayOf = (counts: readonly (readonly [number, number, ...number[]])[], offset: number) => {
       let before = 0;
@@ -189,10 +190,10 @@ export function runQueries(db: ServiceDatabase, factsAt: (version: DataVersion) 
   }
   const listByDays = hasRunDays ? dayListing() : null;
 
-  const byId = base()
+  const byId = preparedOnFirstUse(() => base()
     .where(and(eq(workflowRuns.repoId, p("repoId")), eq(workflowRuns.id, p("runId"))))
     .limit(1)
-    .prepare();
+    .prepare());
 
   return {
     /** A repository's runs matching every filter given, newest first, and how many match in all. */

@@ -2,6 +2,7 @@
 import { and, asc, count, eq, or, sql } from "drizzle-orm";
 import { workflows } from "../../db/schema.ts";
 import type { Workflow } from "../../db/schema.ts";
+import { preparedOnFirstUse } from "./database.ts";
 import type { ServiceDatabase } from "./database.ts";
 import type { Slice } from "./runs.ts";
 
@@ -9,15 +10,15 @@ const p = (name: string) => sql.placeholder(name);
 
 
 export function workflowQueries(db: ServiceDatabase) {
-  const list = db.select().from(workflows)
+  const list = preparedOnFirstUse(() => db.select().from(workflows)
     .where(eq(workflows.repoId, p("repoId")))
     .orderBy(asc(workflows.id))
     .limit(p("limit")).offset(p("offset"))
-    .prepare();
-  const total = db.select({ total: count() }).from(workflows).where(eq(workflows.repoId, p("repoId"))).prepare();
-  const byId = db.select().from(workflows)
+    .prepare());
+  const total = preparedOnFirstUse(() => db.select({ total: count() }).from(workflows).where(eq(workflows.repoId, p("repoId"))).prepare());
+  const byId = preparedOnFirstUse(() => db.select().from(workflows)
     .where(and(eq(workflows.repoId, p("repoId")), eq(workflows.id, p("id"))))
-    .limit(1).prepare();
+    .limit(1).prepare());
   const byFile = db.select().from(workflows)
     .where(and(
       eq(workflows.repoId, p("repoId")),

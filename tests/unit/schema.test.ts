@@ -86,6 +86,8 @@ describe("every listing is an index walk in list order, not a sort", () => {
   const pairs = names.flatMap((a, i) => names.slice(i + 1).map((b) => [a, b] as const));
 
   test("no filter: the page walks workflow_runs_repo_created from its day (run_days)", () => {
+    // Its statement is prepared by the first listing that needs it.
+    runs.listRuns(1, {}, { limit: 30, offset: 0 }, null);
     const page = prepared.find((q) => q.includes(" in (select") && q.includes('"workflow_runs"."created_at" < ?'));
     expect(page).toBeDefined();
     const walk = idWalk(page!);
