@@ -24,7 +24,7 @@ import { SerializedJson } from "../api/serialized-json.ts";
 import type { JsonPart } from "../api/serialized-json.ts";
 import type { Freshness } from "../store/index.ts";
 import { describedBy, entityTag, ifNoneMatch, matchesIfNoneMatch, varyOn } from "./conditional.ts";
-import { acceptsGzip, gzipFromBytes, portableCodec } from "./encoding.ts";
+import { acceptsGzip, gzipFromBytes, gzipLevel, portableCodec } from "./encoding.ts";
 import type { Codec } from "./encoding.ts";
 import { jsonType } from "./errors.ts";
 
@@ -247,7 +247,9 @@ export class Answers {
     const remember = this.remembered !== null && grant !== null && fresh !== null && fresh.version === ctx.dataVersion
       && request.method === "GET" && ctx.route !== null;
     // One encoding per answer: made for a client that takes it, or for the cache, which keeps a large answer only encoded.
-    const gzipped = large && (remember || (!notModified && acceptsGzip(request.headers.get("accept-encoding")))) ? this.codec.gzip(bytes) : null;
+    const gzipped = large && (remember || (!notModified && acceptsGzip(request.headers.get("accept-encoding"))))
+      ? this.codec.gzip(bytes, remember ? gzipLevel.remembered : gzipLevel.sent)
+      : null;
     if (remember) {
       const headers: Record<string, string> = {};
       for (const name of describedBy) if (typeof set.headers[name] === "string") headers[name] = set.headers[name] as string;

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { getTableConfig } from "drizzle-orm/sqlite-core";
 import { forgeTables } from "../../db/schema.ts";
 import { seedSqlite } from "../../src/seed/sqlite.ts";
@@ -105,7 +106,10 @@ async function answersOf(app: App): Promise<Seen[]> {
   const out: Seen[] = [];
   for (const p of probes) {
     const res = await get(app, p);
-    out.push({ status: res.status, etag: res.headers.get("etag"), scopes: res.headers.get("x-oauth-scopes"), body: await res.text() });
+    // Decoded: a remembered answer is gzip-encoded at another level than one sent and forgotten.
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const body = new TextDecoder().decode(res.headers.get("content-encoding") === "gzip" ? gunzipSync(bytes) : bytes);
+    out.push({ status: res.status, etag: res.headers.get("etag"), scopes: res.headers.get("x-oauth-scopes"), body });
   }
   return out;
 }

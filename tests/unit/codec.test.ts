@@ -3,7 +3,7 @@
 import { gunzipSync } from "node:zlib";
 import { describe, expect, test } from "bun:test";
 import { entityTag } from "../../src/http/conditional.ts";
-import { portableCodec } from "../../src/http/encoding.ts";
+import { gzipLevel, portableCodec } from "../../src/http/encoding.ts";
 import { bunCodec } from "../../src/runtime/bun/codec.ts";
 
 const page = new TextEncoder().encode(JSON.stringify({ total_count: 3, workflow_runs: Array.from({ length: 300 }, (_, i) => ({ id: i, status: "completed" })) }));
@@ -31,10 +31,13 @@ for (const [name, codec] of [["the executable's codec", bunCodec], ["the portabl
       expect(new Set([plain, linked, counted, entityTag(page, { "x-total-count": "4" }, codec.digest)]).size).toBe(4);
     });
 
-    test("gzip gives back the bytes, smaller", () => {
-      const gzipped = codec.gzip(page);
-      expect(gzipped.byteLength).toBeLessThan(page.byteLength / 4);
-      expect(new Uint8Array(gunzipSync(gzipped))).toEqual(page);
+    test("gzip gives back the bytes, smaller, and smaller still at the level answers are remembered at", () => {
+      const sent = codec.gzip(page, gzipLevel.sent);
+      const remembered = codec.gzip(page, gzipLevel.remembered);
+      expect(sent.byteLength).toBeLessThan(page.byteLength / 4);
+      expect(remembered.byteLength).toBeLessThan(sent.byteLength);
+      expect(new Uint8Array(gunzipSync(sent))).toEqual(page);
+      expect(new Uint8Array(gunzipSync(remembered))).toEqual(page);
     });
   });
 }

@@ -8,6 +8,6 @@ export const bunCodec: Codec = {
   // Two 64-bit hashes under different seeds: 128 bits, so that two versions of one answer
   // share a tag by chance about as rarely as they would under a cryptographic digest.
   digest: (bytes) => hex(Bun.hash.xxHash3(bytes, 0n)) + hex(Bun.hash.xxHash3(bytes, 0x9e3779b97f4a7c15n)),
-  gzip: (bytes) => Bun.gzipSync(bytes as Uint8Array<ArrayBuffer>, { level: 1 }),
+  gzip: (bytes, level) => Bun.gzipSync(bytes as Uint8Array<ArrayBuffer>, { level }),
   gunzip: (bytes) => Bun.gunzipSync(bytes as Uint8Array<ArrayBuffer>),
 };

@@ -1,7 +1,7 @@
 // The codec under Deno, chosen by measurement (README, "Under Deno"): the digest is xxHash3
 // from the system's libxxhash through Deno's FFI, with the seeds Bun's codec uses, so both
 // runtimes give one answer the same ETag; where libxxhash cannot be loaded, SHA-1 from
-// node:crypto (the portable codec's). gzip is node:zlib's at level 1: Deno's CompressionStream
+// node:crypto (the portable codec's). gzip is node:zlib's: Deno's CompressionStream
 // is asynchronous and took 7 times as long, and libdeflate through FFI twice as long.
 import { portableCodec } from "../../http/encoding.ts";
 import type { Codec } from "../../http/encoding.ts";
