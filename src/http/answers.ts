@@ -60,9 +60,9 @@ interface PreparedHeaders {
 
 /**
  * What an entry holds besides its body: the entry object, its key in the map, and the Headers
- * prepared for one scope list. With it, the mixed workload's 5,924 answers are counted at
- * 88.4 MiB, where the JS heap grew by 84.8 MiB holding them (bun:jsc heapStats, after a full
- * collection): the count errs on the side of the budget.
+ * prepared for one scope list. With it, the mixed workload's 5,924 answers were counted at
+ * 88.4 MiB (gzip level 1), where the JS heap grew by 84.8 MiB holding them (bun:jsc heapStats,
+ * after a full collection): the count errs on the side of the budget.
  */
 export const entryOverheadBytes = 2048;
 /** Each further scope list an entry is asked with prepares three more Headers. */
