@@ -64,10 +64,11 @@ export interface Store {
 
 export function createStore(db: ServiceDatabase): Store {
   const changes = new RepositoryChanges(db);
+  const access = accessQueries(db);
   return {
     changes: (version) => changes.at(version),
-    ...accessQueries(db),
-    ...runQueries(db, (version) => changes.at(version)?.facts ?? null),
+    ...access,
+    ...runQueries(db, (version) => changes.at(version)?.facts ?? null, access.findAccount),
     ...jobQueries(db),
     ...workflowQueries(db),
     ...artifactQueries(db),

@@ -81,32 +81,36 @@ function conditionFor(key: FilterKey, filter: RunFilter): SQL {
 
 const runRows = rowReader(workflowRuns);
 
+/** What the runs read of the access queries (access.ts): any account by id. */
+export type FindAccount = (id: number) => ActorRecord | null;
+
 /**
  * The runs' actors, from their accounts, remembered under the version of what the auth chain
  * reads (`facts`: raised by any write to accounts), a few hundred bytes each. A listing joined
- * to the accounts table twice cost more than its rows (bun:sqlite's SQLite takes about 5 µs
- * more for any statement over two tables); a page has a handful of distinct actors.
+ * to the accounts table twice cost more than its rows (bun:sqlite's SQLite took 11 µs more for
+ * the joined statement with bound parameters); a page has a handful of distinct actors.
  */
-function actorQueries(db: ServiceDatabase, factsAt: (version: DataVersion) => DataVersion) {
-  const byId = preparedOnFirstUse(() => db.select({ id: accounts.id, login: accounts.login, type: accounts.type, siteAdmin: accounts.siteAdmin })
-    .from(accounts).where(eq(accounts.id, p("id"))).prepare());
+function actorsOf(findAccount: FindAccount) {
   const remembered = new VersionedCache<ActorRecord | null>(defaults.lookupCacheBytes, 256);
   const load = (id: number): ActorRecord | null => {
-    const row = (byId.values({ id }) as [number, string, string, number][])[0];
-    return row === undefined ? null : { id: row[0], login: row[1], type: row[2], siteAdmin: row[3] === 1 };
+    const account = findAccount(id);
+    return account === null ? null : { id: account.id, login: account.login, type: account.type, siteAdmin: account.siteAdmin };
   };
-  return (id: number | null, version: DataVersion): ActorRecord | null =>
-    id === null ? null : remembered.get(String(id), factsAt(version), () => load(id));
+  return (id: number | null, facts: DataVersion): ActorRecord | null =>
+    id === null ? null : remembered.get(String(id), facts, () => load(id));
 }
 
-export function runQueries(db: ServiceDatabase, factsAt: (version: DataVersion) => DataVersion) {
-  const actorOf = actorQueries(db, factsAt);
+export function runQueries(db: ServiceDatabase, factsAt: (version: DataVersion) => DataVersion, findAccount: FindAccount) {
+  const actorOf = actorsOf(findAccount);
   /** A row of the statements below (a run's columns, in the table's order) as its record, with its actors. */
-  const runFrom = (version: DataVersion) => (row: readonly unknown[]): RunRecord => {
-    const run = runRows.read(row) as RunRecord;
-    run.actor = actorOf(run.actorId, version);
-    run.triggeringActor = actorOf(run.triggeringActorId, version);
-    return run;
+  const runFrom = (version: DataVersion) => {
+    const facts = factsAt(version);
+    return (row: readonly unknown[]): RunRecord => {
+      const run = runRows.read(row) as RunRecord;
+      run.actor = actorOf(run.actorId, facts);
+      run.triggeringActor = actorOf(run.triggeringActorId, facts);
+      return run;
+    };
   };
   const base = () => db.select(getTableColumns(workflowRuns)).from(workflowRuns);
 

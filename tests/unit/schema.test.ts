@@ -8,6 +8,7 @@ import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import * as schema from "../../db/schema.ts";
 import { migrations } from "../../db/migrations/index.ts";
 import { drizzle } from "drizzle-orm/bun-sqlite";
+import { accessQueries } from "../../src/store/access.ts";
 import { runQueries } from "../../src/store/runs.ts";
 import type { RunFilter } from "../../src/store/runs.ts";
 import { seededDatabase } from "../support/db.ts";
@@ -42,7 +43,8 @@ describe("every listing is an index walk in list order, not a sort", () => {
       prepared.push(query);
       return prepare(query, ...rest);
     }) as typeof sqlite.prepare;
-    runs = runQueries(drizzle(sqlite, { schema }), () => null);
+    const db = drizzle(sqlite, { schema });
+    runs = runQueries(db, () => null, accessQueries(db).findAccount);
   });
   afterAll(() => sqlite.close());
 
