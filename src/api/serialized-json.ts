@@ -3,17 +3,8 @@
 // objects other handlers return. A part is text, or text already encoded as UTF-8: a part
 // repeated through a large answer (a runs page holds its repository sixty times) is encoded
 // once and copied, rather than joined into one long string to be encoded whole.
-const utf8 = new TextDecoder();
-
 export type JsonPart = string | Uint8Array;
 
 export class SerializedJson {
   constructor(readonly parts: readonly JsonPart[]) {}
-
-  /** The whole JSON as one string (for what reads it rather than sends it). */
-  get text(): string {
-    let text = "";
-    for (const part of this.parts) text += typeof part === "string" ? part : utf8.decode(part);
-    return text;
-  }
 }

@@ -8,6 +8,8 @@ import { githubStatus } from "../status.ts";
 import { simpleUser } from "./account.ts";
 import type { RepositoryView } from "./repository.ts";
 
+const utf8 = new TextEncoder();
+
 export interface RunShownAs {
   /** Reached through …/attempts/{n}: its jobs and logs are that attempt's. */
   viaAttempt?: boolean;
@@ -137,7 +139,5 @@ export function workflowRunsJson(runs: readonly RunRecord[], view: RepositoryVie
   out.push(runs.length === 0 ? "[]" : "]");
   return out;
 }
-
-const utf8 = new TextEncoder();
 
 export type WorkflowRunObject = ReturnType<typeof workflowRun>;
