@@ -26,7 +26,7 @@ const limits = { ...defaultLimits, tokenRequestsPerHour: 0, anonymousRequestsPer
 const peer = { address: () => "127.0.0.1" };
 const served = (responseCacheBytes: number) => {
   const app = createApp({
-    store: createStore(opened.db),
+    store: createStore(opened.db, opened.readTransaction),
     dataVersion: opened.dataVersion,
     docsAssets: embeddedDocsAssets,
     codec: bunCodec,

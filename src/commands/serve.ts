@@ -70,7 +70,7 @@ export async function serve(config: ServeConfig, runtime: Runtime): Promise<numb
     tellSupervisor({ type: "metrics-request", id });
   });
   const app = createApp({
-    store: served?.store ?? createStore(demo!.db),
+    store: served?.store ?? createStore(demo!.db, demo!.readTransaction),
     dataVersion: served?.dataVersion ?? demo!.dataVersion,
     dataFault: served?.fault,
     publicUrl: config.publicUrl,

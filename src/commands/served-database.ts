@@ -38,7 +38,7 @@ export function servedDatabase(runtime: Runtime, path: string, syncFrom: string 
   // The sync creates the file and its tables before it returns, so it starts first.
   let sync: RunningSync | null = syncFrom !== undefined ? follow(path) : null;
   let current: OpenedDatabase = runtime.openDatabaseFile(path);
-  let store = createStore(current.db);
+  let store = createStore(current.db, current.readTransaction);
   let health = fileSyncHealth(current.db, Date.now);
   let generation = 0;
   let rebuilding: Promise<void> | null = null;
@@ -49,7 +49,7 @@ export function servedDatabase(runtime: Runtime, path: string, syncFrom: string 
   const swapIn = (opened: OpenedDatabase) => {
     const old = current;
     current = opened;
-    store = createStore(opened.db);
+    store = createStore(opened.db, opened.readTransaction);
     health = fileSyncHealth(opened.db, Date.now);
     generation++;
     try {
@@ -81,7 +81,7 @@ export function servedDatabase(runtime: Runtime, path: string, syncFrom: string 
     renameSync(fresh, path);
     sync = follow(path);
     current = runtime.openDatabaseFile(path);
-    store = createStore(current.db);
+    store = createStore(current.db, current.readTransaction);
     health = fileSyncHealth(current.db, Date.now);
     generation++;
     log("database_rebuilt", { file: path, after: fault, seconds: +((Date.now() - startedAt) / 1000).toFixed(1) });

@@ -127,6 +127,8 @@ export class Pipeline {
     const entry: Entry = { ctx, startedAt: performance.now(), operational: isOneOf(operationalPaths, url, pathStart), rejection: null, charge: null };
     metrics.inFlight++;
     try {
+      // One snapshot for what this request reads (src/store/snapshot.ts), after its version was read.
+      this.opts.store.readAt(ctx.dataVersion);
       // A preflight needs no token and no route.
       const preflight = this.opts.cors.preflight(request);
       if (preflight) return this.finish(entry, preflight);
@@ -166,6 +168,9 @@ export class Pipeline {
       return this.awaitAnswer(entry, result);
     } catch (error) {
       return this.failed(entry, error);
+    } finally {
+      // Before the answer is handed back or awaited: what is read after an await reads on its own.
+      this.opts.store.readDone();
     }
   }
 

@@ -7,7 +7,7 @@ import type { Codec } from "../http/encoding.ts";
 import type { DocsAssets } from "../http/docs.ts";
 import type { Peer } from "../http/pipeline.ts";
 import type { Log } from "../observability/log.ts";
-import type { ServiceDatabase } from "../store/index.ts";
+import type { ReadTransaction, ServiceDatabase } from "../store/index.ts";
 import type { SyncEdges } from "../sync/index.ts";
 
 export interface OpenedDatabase {
@@ -23,6 +23,8 @@ export interface OpenedDatabase {
    * a second and at every change; null while it is whole. Absent: nothing to watch (in memory).
    */
   fault?: () => string | null;
+  /** BEGIN and COMMIT on the connection, prepared once: the store's read snapshots (src/store/snapshot.ts). */
+  readTransaction: ReadTransaction;
   close(): void;
 }
 

@@ -17,10 +17,19 @@ import { jobQueries } from "./jobs.ts";
 import type { AttemptSelector } from "./jobs.ts";
 import { runQueries } from "./runs.ts";
 import type { RunFilter, RunRecord, Slice } from "./runs.ts";
+import { ReadSnapshot } from "./snapshot.ts";
+import type { ReadTransaction } from "./snapshot.ts";
 import type { DataVersion } from "./versioned-cache.ts";
 import { workflowQueries } from "./workflows.ts";
 
 export interface Store {
+  /**
+   * Read what the request about to be answered reads from one snapshot (snapshot.ts), until
+   * `readDone`; the version is the one read when the request began. The pipeline calls both,
+   * around each request's synchronous part.
+   */
+  readAt(version: DataVersion): void;
+  readDone(): void;
   /**
    * Which repositories' answers changed, as of this data version (read when the version is
    * new); null when the database gives no change signal. Ask before anything else of a request.
@@ -62,10 +71,14 @@ export interface Store {
   getArtifact(repoId: number, id: number): ArtifactRecord | null;
 }
 
-export function createStore(db: ServiceDatabase): Store {
+/** `readTransaction` absent: every statement is read on its own. */
+export function createStore(db: ServiceDatabase, readTransaction?: ReadTransaction): Store {
   const changes = new RepositoryChanges(db);
   const access = accessQueries(db);
+  const snapshot = readTransaction && new ReadSnapshot(readTransaction);
   return {
+    readAt: snapshot ? (version) => snapshot.begin(version) : () => {},
+    readDone: snapshot ? () => snapshot.end() : () => {},
     changes: (version) => changes.at(version),
     ...access,
     ...runQueries(db, (version) => changes.at(version)?.facts ?? null, access.findAccount),
@@ -81,4 +94,5 @@ export type { ArtifactRecord } from "./artifacts.ts";
 export type { ActorRecord, RunFilter, RunRecord, Slice } from "./runs.ts";
 export type { AttemptSelector } from "./jobs.ts";
 export type { DataVersion } from "./versioned-cache.ts";
+export type { ReadTransaction } from "./snapshot.ts";
 export type { Freshness } from "./changes.ts";

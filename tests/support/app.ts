@@ -31,7 +31,7 @@ export interface TestAppOptions extends Partial<Omit<AppOptions, "store" | "limi
 export async function testApp(options: TestAppOptions = {}) {
   const { db, changeSignal = true, limits, peer: address, wrapStore, ...rest } = options;
   const opened = edges.openDatabaseFile(db ?? (await seededDatabase()));
-  const store = createStore(opened.db);
+  const store = createStore(opened.db, opened.readTransaction);
   const app = createApp({
     store: wrapStore ? wrapStore(store) : store,
     dataVersion: changeSignal ? opened.dataVersion : undefined,

@@ -37,8 +37,11 @@ function checked(sqlite: Database, source: string, file: string | null): BunOpen
   }
   sqlite.run("PRAGMA query_only = ON");
   const signal = changeSignal(sqlite, file);
+  const begin = sqlite.prepare("BEGIN");
+  const commit = sqlite.prepare("COMMIT");
+  const readTransaction = { begin: () => void begin.run(), end: () => void commit.run() };
   if (file === null) {
-    return { sqlite, db: drizzle({ client: sqlite, schema }), source, dataVersion: signal.version, changeSignal: signal.how, close: () => sqlite.close() };
+    return { sqlite, db: drizzle({ client: sqlite, schema }), source, dataVersion: signal.version, changeSignal: signal.how, readTransaction, close: () => sqlite.close() };
   }
   // The file itself, watched beside the change signal: on a timer, and whenever the signal moves.
   const watch = watchDatabaseFile(file);
@@ -58,6 +61,7 @@ function checked(sqlite: Database, source: string, file: string | null): BunOpen
       return v;
     },
     changeSignal: signal.how,
+    readTransaction,
     fault: () => watch.fault,
     close: () => {
       clearInterval(timer);

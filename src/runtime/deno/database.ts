@@ -45,12 +45,15 @@ function checked(sqlite: Database, source: string, file: string | null): DenoOpe
   }
   sqlite.exec("PRAGMA query_only = ON");
   const signal = changeSignal(sqlite, file);
+  const begin = sqlite.raw.prepare("BEGIN");
+  const commit = sqlite.raw.prepare("COMMIT");
   return {
     sqlite,
     db: drizzleOver(sqlite),
     source,
     dataVersion: signal.version,
     changeSignal: signal.how,
+    readTransaction: { begin: () => void begin.run(), end: () => void commit.run() },
     close: () => {
       sqlite.close();
       signal.close();
