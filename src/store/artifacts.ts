@@ -35,7 +35,8 @@ export function artifactQueries(db: ServiceDatabase) {
   const repoListNamed = preparedOnFirstUse(() => join().where(named).orderBy(...newestFirst).limit(p("limit")).offset(p("offset")).prepare());
   const repoTotal = preparedOnFirstUse(() => countJoin().where(ofRepo).prepare());
   const repoTotalNamed = preparedOnFirstUse(() => countJoin().where(named).prepare());
-  const one = preparedOnFirstUse(() => join().where(and(ofRepo, eq(workflowArtifacts.id, p("id")))).limit(1).prepare());
+  // No LIMIT, by the primary key: see the runs' byId.
+  const one = preparedOnFirstUse(() => join().where(and(ofRepo, eq(workflowArtifacts.id, p("id")))).prepare());
 
   return {
     /** Artifacts of a run the caller has already found in its repository. */

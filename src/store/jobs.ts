@@ -38,7 +38,7 @@ export function jobQueries(db: ServiceDatabase) {
   const byId = preparedOnFirstUse(() => db.select({ job: workflowJobs }).from(workflowJobs)
     .innerJoin(workflowRuns, eq(workflowRuns.id, workflowJobs.runId))
     .where(and(eq(workflowJobs.id, p("jobId")), eq(workflowRuns.repoId, p("repoId"))))
-    .limit(1)
+    // No LIMIT, by the primary key: see the runs' byId.
     .prepare());
   const stepsOfJob = preparedOnFirstUse(() => db.select().from(workflowSteps)
     .where(eq(workflowSteps.jobId, p("jobId")))

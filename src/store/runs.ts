@@ -194,9 +194,10 @@ export function runQueries(db: ServiceDatabase, factsAt: (version: DataVersion) 
   }
   const listByDays = hasRunDays ? dayListing() : null;
 
+  // No LIMIT: the id is the primary key. drizzle binds a limit as a parameter, and Bun's SQLite
+  // (3.54) took 8 µs for this statement with `limit ?` against 1 µs without (in a transaction).
   const byId = preparedOnFirstUse(() => base()
     .where(and(eq(workflowRuns.repoId, p("repoId")), eq(workflowRuns.id, p("runId"))))
-    .limit(1)
     .prepare());
 
   return {

@@ -17,8 +17,9 @@ export function workflowQueries(db: ServiceDatabase) {
     .prepare());
   const total = preparedOnFirstUse(() => db.select({ total: count() }).from(workflows).where(eq(workflows.repoId, p("repoId"))).prepare());
   const byId = preparedOnFirstUse(() => db.select().from(workflows)
+    // No LIMIT, by the primary key: see the runs' byId.
     .where(and(eq(workflows.repoId, p("repoId")), eq(workflows.id, p("id"))))
-    .limit(1).prepare());
+    .prepare());
   const byFile = db.select().from(workflows)
     .where(and(
       eq(workflows.repoId, p("repoId")),
