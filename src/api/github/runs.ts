@@ -16,7 +16,7 @@ import { routeDoc } from "./docs.ts";
 import { findAttempt, findRun, findWorkflow } from "../lookup.ts";
 import { AttemptParams, RunParams, RunQuery, RunsQuery, WorkflowParams } from "./model.ts";
 import { repositoryView } from "./present/repository.ts";
-import { workflowRun, workflowRunsJson } from "./present/run.ts";
+import { workflowRun, workflowRunJson, workflowRunsJson } from "./present/run.ts";
 import { statusFilter } from "./status.ts";
 import { surfaceUrls } from "./urls.ts";
 
@@ -88,7 +88,7 @@ export function runRoutes(settings: ApiSettings, prefix: string) {
     })
     .get("/repos/:owner/:repo/actions/runs/:run_id", ({ access, ctx, params }) => {
       const run = findRun(ctx, access.repo.id, params.run_id);
-      return workflowRun(run, repositoryView(access.repo, surfaceUrls(settings, ctx, prefix)));
+      return new SerializedJson(workflowRunJson(run, repositoryView(access.repo, surfaceUrls(settings, ctx, prefix))));
     }, {
       repoAccess: "repo:read",
       params: RunParams,

@@ -65,15 +65,50 @@ export function minimalRepository(repo: RepositoryRecord, surface: SurfaceUrls, 
 
 export type MinimalRepository = ReturnType<typeof minimalRepository>;
 
-/** What every object of one repository's response is presented with, built once per request. */
+/** What every object of one repository's response is presented with. */
 export interface RepositoryView {
   record: RepositoryRecord;
   surface: SurfaceUrls;
   urls: RepositoryUrls;
   minimal: MinimalRepository;
+  /** How a run of this repository ends, as UTF-8: its repository twice (see runEnding). */
+  runEnding?: Uint8Array;
 }
 
+/**
+ * Views kept per repository record and surface. The store keeps one record object per
+ * repository for as long as nothing the auth chain reads was written (versioned-cache.ts),
+ * so a view lives exactly as long as the facts it was made of: a new record, a new view.
+ */
+const views = new WeakMap<RepositoryRecord, Map<string, RepositoryView>>();
+/** Surfaces a record keeps views for (hosts and prefixes a request can name, behind --trust-proxy). */
+const surfacesPerRecord = 8;
+
 export function repositoryView(repo: RepositoryRecord, surface: SurfaceUrls): RepositoryView {
-  const urls = repositoryUrls(surface, repo);
-  return { record: repo, surface, urls, minimal: minimalRepository(repo, surface, urls) };
+  const key = `${surface.api}\n${surface.origin}\n${surface.html}`;
+  let bySurface = views.get(repo);
+  if (bySurface === undefined) views.set(repo, (bySurface = new Map()));
+  let view = bySurface.get(key);
+  if (view === undefined) {
+    const urls = repositoryUrls(surface, repo);
+    view = { record: repo, surface, urls, minimal: minimalRepository(repo, surface, urls) };
+    if (bySurface.size >= surfacesPerRecord) bySurface.clear();
+    bySurface.set(key, view);
+  }
+  return view;
+}
+
+const utf8 = new TextEncoder();
+
+/**
+ * The end of every run of this repository as GitHub writes it — `repository`,
+ * `head_repository` (the minimal repository, twice: three quarters of a run's text) and
+ * `head_repository_id` — serialized and encoded once per view.
+ */
+export function runEnding(view: RepositoryView): Uint8Array {
+  if (view.runEnding === undefined) {
+    const repository = JSON.stringify(view.minimal);
+    view.runEnding = utf8.encode(`,"repository":${repository},"head_repository":${repository},"head_repository_id":${view.record.id}}`);
+  }
+  return view.runEnding;
 }

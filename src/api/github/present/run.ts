@@ -6,9 +6,8 @@ import { isoSeconds } from "../../time.ts";
 import { nodeId } from "../node-id.ts";
 import { githubStatus } from "../status.ts";
 import { simpleUser } from "./account.ts";
+import { runEnding } from "./repository.ts";
 import type { RepositoryView } from "./repository.ts";
-
-const utf8 = new TextEncoder();
 
 export interface RunShownAs {
   /** Reached through …/attempts/{n}: its jobs and logs are that attempt's. */
@@ -85,59 +84,81 @@ export function workflowRun(run: RunRecord, view: RepositoryView, shown: RunShow
   };
 }
 
+/** What the runs of one answer share: their repository's URLs, escaped once, and their actors, serialized once. */
+class RunWriter {
+  private readonly runUrl: string;
+  private readonly htmlRunUrl: string;
+  private readonly checkSuiteUrl: string;
+  private readonly workflowUrl: string;
+  private readonly users = new Map<number, string>();
+  readonly ending: Uint8Array;
+
+  constructor(private readonly view: RepositoryView) {
+    const api = view.urls.api;
+    this.runUrl = opening(`${api}/actions/runs/`);
+    this.htmlRunUrl = opening(`${view.urls.web}/actions/runs/`);
+    this.checkSuiteUrl = opening(`${api}/check-suites/`);
+    this.workflowUrl = opening(`${api}/actions/workflows/`);
+    this.ending = runEnding(view);
+  }
+
+  private user(account: NonNullable<RunRecord["actor"]>): string {
+    let json = this.users.get(account.id);
+    if (json === undefined) this.users.set(account.id, (json = q(simpleUser(account, this.view.surface))));
+    return json;
+  }
+
+  /** The run's text up to its repository (`ending` follows it). */
+  text(run: RunRecord): string {
+    const id = run.id;
+    const url = `${this.runUrl}${id}`;
+    const createdAt = q(isoSeconds(run.createdAt));
+    const title = q(run.displayTitle);
+    const sha = q(run.headSha);
+    return `{"id":${id},"name":${q(run.workflowName)},"node_id":"${nodeId("WorkflowRun", id)}","check_suite_id":${id}`
+      + `,"check_suite_node_id":"${nodeId("CheckSuite", id)}","head_branch":${q(run.headRef)},"head_sha":${sha}`
+      + `,"path":${q(run.workflowFile)},"display_title":${title},"run_number":${run.runNumber},"run_attempt":${run.runAttempt}`
+      + `,"referenced_workflows":[],"event":${q(run.event)},"status":"${githubStatus(run.status)}","conclusion":${q(run.conclusion)}`
+      + `,"workflow_id":${run.workflowId},"url":${url}","html_url":${this.htmlRunUrl}${id}","pull_requests":[]`
+      + `,"created_at":${createdAt},"updated_at":${q(isoSeconds(run.updatedAt))}`
+      + (run.actor ? `,"actor":${this.user(run.actor)}` : "")
+      + (run.triggeringActor ? `,"triggering_actor":${this.user(run.triggeringActor)}` : "")
+      + (run.startedAt !== null ? `,"run_started_at":${q(isoSeconds(run.startedAt))}` : "")
+      + `,"jobs_url":${url}/jobs","logs_url":${url}/logs","check_suite_url":${this.checkSuiteUrl}${id}"`
+      + `,"artifacts_url":${url}/artifacts","cancel_url":${url}/cancel","rerun_url":${url}/rerun"`
+      + `,"previous_attempt_url":${run.runAttempt > 1 ? `${url}/attempts/${run.runAttempt - 1}"` : "null"}`
+      + `,"workflow_url":${this.workflowUrl}${run.workflowId}"`
+      + `,"head_commit":{"id":${sha},"tree_id":"","message":${title},"timestamp":${createdAt},"author":null,"committer":null}`;
+  }
+}
+
+const q = JSON.stringify;
+/** An escaped string's opening and text without its closing quote, for an id to follow. */
+const opening = (text: string) => q(text).slice(0, -1);
+
 /**
  * A page of runs as JSON, in parts: the same text as JSON.stringify of `workflowRun` for each run,
  * field for field and in the same order (tests/surface/github-shapes.test.ts holds the two
  * equal over every run of the seeded data). Written out rather than built as objects and
  * stringified: a page is 30 to 100 runs of about 40 fields each, and this is most of what a
  * computed page costs. Most of a run is its repository, twice (8.7 KB of 12 KB), and its
- * actors: each is serialized once per page and spliced in, the repository as UTF-8 bytes that
- * the answer copies after each run's own text. Every string that comes from the data goes
- * through JSON.stringify; the URLs' common beginnings are escaped once per page.
+ * actors: the repository is serialized and encoded once per view (present/repository.ts) and
+ * the answer copies its bytes after each run's own text, each actor is serialized once per
+ * page. Every string that comes from the data goes through JSON.stringify; the URLs' common
+ * beginnings are escaped once per page.
  */
 export function workflowRunsJson(runs: readonly RunRecord[], view: RepositoryView): JsonPart[] {
-  const q = JSON.stringify;
-  /** An escaped string's opening and text without its closing quote, for an id to follow. */
-  const opening = (text: string) => q(text).slice(0, -1);
-  const api = view.urls.api;
-  const runUrl = opening(`${api}/actions/runs/`);
-  const htmlRunUrl = opening(`${view.urls.web}/actions/runs/`);
-  const checkSuiteUrl = opening(`${api}/check-suites/`);
-  const workflowUrl = opening(`${api}/actions/workflows/`);
-  const repository = q(view.minimal);
-  // Three quarters of every run, the same in each: encoded once for the page.
-  const ending = utf8.encode(`,"repository":${repository},"head_repository":${repository},"head_repository_id":${view.record.id}}`);
-  const users = new Map<number, string>();
-  const user = (account: NonNullable<RunRecord["actor"]>) => {
-    let json = users.get(account.id);
-    if (json === undefined) users.set(account.id, (json = q(simpleUser(account, view.surface))));
-    return json;
-  };
+  const writer = new RunWriter(view);
   const out: JsonPart[] = [];
-  for (let i = 0; i < runs.length; i++) {
-    const run = runs[i]!;
-    const id = run.id;
-    const url = `${runUrl}${id}`;
-    const createdAt = q(isoSeconds(run.createdAt));
-    const title = q(run.displayTitle);
-    const sha = q(run.headSha);
-    out.push(`${i === 0 ? "[" : ","}{"id":${id},"name":${q(run.workflowName)},"node_id":"${nodeId("WorkflowRun", id)}","check_suite_id":${id}`
-      + `,"check_suite_node_id":"${nodeId("CheckSuite", id)}","head_branch":${q(run.headRef)},"head_sha":${sha}`
-      + `,"path":${q(run.workflowFile)},"display_title":${title},"run_number":${run.runNumber},"run_attempt":${run.runAttempt}`
-      + `,"referenced_workflows":[],"event":${q(run.event)},"status":"${githubStatus(run.status)}","conclusion":${q(run.conclusion)}`
-      + `,"workflow_id":${run.workflowId},"url":${url}","html_url":${htmlRunUrl}${id}","pull_requests":[]`
-      + `,"created_at":${createdAt},"updated_at":${q(isoSeconds(run.updatedAt))}`
-      + (run.actor ? `,"actor":${user(run.actor)}` : "")
-      + (run.triggeringActor ? `,"triggering_actor":${user(run.triggeringActor)}` : "")
-      + (run.startedAt !== null ? `,"run_started_at":${q(isoSeconds(run.startedAt))}` : "")
-      + `,"jobs_url":${url}/jobs","logs_url":${url}/logs","check_suite_url":${checkSuiteUrl}${id}"`
-      + `,"artifacts_url":${url}/artifacts","cancel_url":${url}/cancel","rerun_url":${url}/rerun"`
-      + `,"previous_attempt_url":${run.runAttempt > 1 ? `${url}/attempts/${run.runAttempt - 1}"` : "null"}`
-      + `,"workflow_url":${workflowUrl}${run.workflowId}"`
-      + `,"head_commit":{"id":${sha},"tree_id":"","message":${title},"timestamp":${createdAt},"author":null,"committer":null}`, ending);
-  }
+  for (let i = 0; i < runs.length; i++) out.push((i === 0 ? "[" : ",") + writer.text(runs[i]!), writer.ending);
   out.push(runs.length === 0 ? "[]" : "]");
   return out;
+}
+
+/** One run as JSON, in parts: the text of `workflowRun` (not through an attempt), as a page writes each run. */
+export function workflowRunJson(run: RunRecord, view: RepositoryView): JsonPart[] {
+  const writer = new RunWriter(view);
+  return [writer.text(run), writer.ending];
 }
 
 export type WorkflowRunObject = ReturnType<typeof workflowRun>;
