@@ -65,50 +65,47 @@ export function minimalRepository(repo: RepositoryRecord, surface: SurfaceUrls, 
 
 export type MinimalRepository = ReturnType<typeof minimalRepository>;
 
-/** What every object of one repository's response is presented with. */
-export interface RepositoryView {
-  record: RepositoryRecord;
-  surface: SurfaceUrls;
-  urls: RepositoryUrls;
-  minimal: MinimalRepository;
-  /** How a run of this repository ends, as UTF-8: its repository twice (see runEnding). */
-  runEnding?: Uint8Array;
-}
+/** What every object of one repository's response is presented with, made once per request. */
+export class RepositoryView {
+  readonly urls: RepositoryUrls;
+  private built: MinimalRepository | undefined;
 
-/**
- * Views kept per repository record and surface. The store keeps one record object per
- * repository for as long as nothing the auth chain reads was written (versioned-cache.ts),
- * so a view lives exactly as long as the facts it was made of: a new record, a new view.
- */
-const views = new WeakMap<RepositoryRecord, Map<string, RepositoryView>>();
-/** Surfaces a record keeps views for (hosts and prefixes a request can name, behind --trust-proxy). */
-const surfacesPerRecord = 8;
+  constructor(readonly record: RepositoryRecord, readonly surface: SurfaceUrls) {
+    this.urls = repositoryUrls(surface, record);
+  }
+
+  /** The minimal repository, built when first asked for: a run's text takes it already serialized (`repositoryJson`). */
+  get minimal(): MinimalRepository {
+    return (this.built ??= minimalRepository(this.record, this.surface, this.urls));
+  }
+}
 
 export function repositoryView(repo: RepositoryRecord, surface: SurfaceUrls): RepositoryView {
-  const key = `${surface.api}\n${surface.origin}\n${surface.html}`;
-  let bySurface = views.get(repo);
-  if (bySurface === undefined) views.set(repo, (bySurface = new Map()));
-  let view = bySurface.get(key);
-  if (view === undefined) {
-    const urls = repositoryUrls(surface, repo);
-    view = { record: repo, surface, urls, minimal: minimalRepository(repo, surface, urls) };
-    if (bySurface.size >= surfacesPerRecord) bySurface.clear();
-    bySurface.set(key, view);
-  }
-  return view;
+  return new RepositoryView(repo, surface);
 }
 
+/**
+ * The minimal repository as UTF-8 JSON, kept per repository record and surface. The store
+ * keeps one record object per repository for as long as nothing the auth chain reads was
+ * written (versioned-cache.ts), so this lives exactly as long as the facts it was made of: a
+ * new record, new text. 4.5 KB a repository, held once (each run has it twice: repository
+ * and head_repository, three quarters of its text).
+ */
+const serialized = new WeakMap<RepositoryRecord, Map<string, Uint8Array>>();
+/** Surfaces a record keeps its text for (hosts and prefixes a request can name, behind --trust-proxy). */
+const surfacesPerRecord = 4;
 const utf8 = new TextEncoder();
 
-/**
- * The end of every run of this repository as GitHub writes it — `repository`,
- * `head_repository` (the minimal repository, twice: three quarters of a run's text) and
- * `head_repository_id` — serialized and encoded once per view.
- */
-export function runEnding(view: RepositoryView): Uint8Array {
-  if (view.runEnding === undefined) {
-    const repository = JSON.stringify(view.minimal);
-    view.runEnding = utf8.encode(`,"repository":${repository},"head_repository":${repository},"head_repository_id":${view.record.id}}`);
+export function repositoryJson(view: RepositoryView): Uint8Array {
+  const { record, surface } = view;
+  const key = `${surface.api}\n${surface.html}`;
+  let bySurface = serialized.get(record);
+  if (bySurface === undefined) serialized.set(record, (bySurface = new Map()));
+  let bytes = bySurface.get(key);
+  if (bytes === undefined) {
+    bytes = utf8.encode(JSON.stringify(view.minimal));
+    if (bySurface.size >= surfacesPerRecord) bySurface.clear();
+    bySurface.set(key, bytes);
   }
-  return view.runEnding;
+  return bytes;
 }

@@ -6,7 +6,7 @@ import { isoSeconds } from "../../time.ts";
 import { nodeId } from "../node-id.ts";
 import { githubStatus } from "../status.ts";
 import { simpleUser } from "./account.ts";
-import { runEnding } from "./repository.ts";
+import { repositoryJson } from "./repository.ts";
 import type { RepositoryView } from "./repository.ts";
 
 export interface RunShownAs {
@@ -91,7 +91,9 @@ class RunWriter {
   private readonly checkSuiteUrl: string;
   private readonly workflowUrl: string;
   private readonly users = new Map<number, string>();
-  readonly ending: Uint8Array;
+  /** The repository, serialized once for the repository and surface (present/repository.ts). */
+  private readonly repository: Uint8Array;
+  private readonly headRepositoryId: string;
 
   constructor(private readonly view: RepositoryView) {
     const api = view.urls.api;
@@ -99,7 +101,13 @@ class RunWriter {
     this.htmlRunUrl = opening(`${view.urls.web}/actions/runs/`);
     this.checkSuiteUrl = opening(`${api}/check-suites/`);
     this.workflowUrl = opening(`${api}/actions/workflows/`);
-    this.ending = runEnding(view);
+    this.repository = repositoryJson(view);
+    this.headRepositoryId = `,"head_repository_id":${view.record.id}}`;
+  }
+
+  /** A run: its own text, then its repository twice, as parts of the answer. */
+  write(run: RunRecord, out: JsonPart[], before = ""): void {
+    out.push(`${before}${this.text(run)},"repository":`, this.repository, `,"head_repository":`, this.repository, this.headRepositoryId);
   }
 
   private user(account: NonNullable<RunRecord["actor"]>): string {
@@ -108,8 +116,8 @@ class RunWriter {
     return json;
   }
 
-  /** The run's text up to its repository (`ending` follows it). */
-  text(run: RunRecord): string {
+  /** The run's text up to its repository. */
+  private text(run: RunRecord): string {
     const id = run.id;
     const url = `${this.runUrl}${id}`;
     const createdAt = q(isoSeconds(run.createdAt));
@@ -142,23 +150,24 @@ const opening = (text: string) => q(text).slice(0, -1);
  * equal over every run of the seeded data). Written out rather than built as objects and
  * stringified: a page is 30 to 100 runs of about 40 fields each, and this is most of what a
  * computed page costs. Most of a run is its repository, twice (8.7 KB of 12 KB), and its
- * actors: the repository is serialized and encoded once per view (present/repository.ts) and
- * the answer copies its bytes after each run's own text, each actor is serialized once per
- * page. Every string that comes from the data goes through JSON.stringify; the URLs' common
+ * actors: the repository is serialized and encoded once for as long as its record stands
+ * (present/repository.ts) and the answer copies its bytes into each run, each actor is
+ * serialized once per page. Every string that comes from the data goes through JSON.stringify; the URLs' common
  * beginnings are escaped once per page.
  */
 export function workflowRunsJson(runs: readonly RunRecord[], view: RepositoryView): JsonPart[] {
   const writer = new RunWriter(view);
   const out: JsonPart[] = [];
-  for (let i = 0; i < runs.length; i++) out.push((i === 0 ? "[" : ",") + writer.text(runs[i]!), writer.ending);
+  for (let i = 0; i < runs.length; i++) writer.write(runs[i]!, out, i === 0 ? "[" : ",");
   out.push(runs.length === 0 ? "[]" : "]");
   return out;
 }
 
 /** One run as JSON, in parts: the text of `workflowRun` (not through an attempt), as a page writes each run. */
 export function workflowRunJson(run: RunRecord, view: RepositoryView): JsonPart[] {
-  const writer = new RunWriter(view);
-  return [writer.text(run), writer.ending];
+  const out: JsonPart[] = [];
+  new RunWriter(view).write(run, out);
+  return out;
 }
 
 export type WorkflowRunObject = ReturnType<typeof workflowRun>;
