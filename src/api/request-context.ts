@@ -9,7 +9,7 @@ import { ApiError } from "../errors.ts";
 import { decideAuthentication } from "../auth/access.ts";
 import type { Access, Authentication } from "../auth/access.ts";
 import type { Scope } from "../auth/scopes.ts";
-import type { DataVersion, Store, TokenHolder } from "../store/index.ts";
+import type { DataVersion, FactsVersion, Store, TokenHolder } from "../store/index.ts";
 
 /** Who is at the other end of a connection: the runtime's server answers for the requests it received. */
 export interface Peer {
@@ -81,7 +81,7 @@ export class RequestContext {
    * read (tokens, accounts, memberships, collaborators, repositories) was written. Read before
    * anything else of the request, so its facts are never older than it says.
    */
-  get factsVersion(): DataVersion {
+  get factsVersion(): FactsVersion {
     return this.store.changes(this.dataVersion)?.facts ?? null;
   }
 

@@ -2,7 +2,7 @@
 // It runs before any parameter is validated, so that a caller who may not see a repository
 // learns nothing from how its parameters are judged.
 import { ApiError } from "../errors.ts";
-import type { DataVersion, RepositoryRecord, Store, TokenHolder } from "../store/index.ts";
+import type { FactsVersion, RepositoryRecord, Store, TokenHolder } from "../store/index.ts";
 import { canReadActions } from "./policy.ts";
 import { acceptedScopesHeader, hasScope } from "./scopes.ts";
 import type { Scope } from "./scopes.ts";
@@ -17,7 +17,7 @@ export interface Access {
 export type Authentication = TokenHolder | ApiError;
 
 /** The token's owner, if the Authorization header carries a valid token; else the 401, returned. */
-export function decideAuthentication(store: Store, authorization: string | null, now: number, version: DataVersion): Authentication {
+export function decideAuthentication(store: Store, authorization: string | null, now: number, version: FactsVersion): Authentication {
   const raw = tokenFromAuthorization(authorization);
   if (raw === null) return new ApiError("unauthorized", "Requires authentication");
   const holder = raw === undefined ? null : store.findTokenByHash(hashToken(raw), version);
@@ -29,7 +29,7 @@ export function decideAuthentication(store: Store, authorization: string | null,
 }
 
 /** The whole chain past authentication, as a yes or no: the scope, then ActionRepoRead. */
-export function mayRead(store: Store, user: TokenHolder, owner: string, name: string, scope: Scope, version: DataVersion): boolean {
+export function mayRead(store: Store, user: TokenHolder, owner: string, name: string, scope: Scope, version: FactsVersion): boolean {
   return hasScope(user.scopes, scope) && readableRepository(store, user, owner, name, version) !== null;
 }
 
@@ -41,7 +41,7 @@ export function mayRead(store: Store, user: TokenHolder, owner: string, name: st
 export const longestName = { owner: 39, repo: 100 } as const;
 
 /** The repository named, if this user may read its Actions data; null as for one that does not exist. */
-function readableRepository(store: Store, user: TokenHolder, owner: string, name: string, version: DataVersion): RepositoryRecord | null {
+function readableRepository(store: Store, user: TokenHolder, owner: string, name: string, version: FactsVersion): RepositoryRecord | null {
   if (owner.length > longestName.owner || name.length > longestName.repo) return null;
   const repo = store.findRepository(owner, name, version);
   return repo !== null && canReadActions(user, repo, store, version) ? repo : null;
@@ -57,7 +57,7 @@ export function requireScope(user: TokenHolder, scope: Scope): void {
 }
 
 /** The repository named by the path, if this user may read its Actions data; else the 404 of a repository that does not exist. */
-export function authorizeRepository(store: Store, user: TokenHolder, owner: string, name: string, version: DataVersion): RepositoryRecord {
+export function authorizeRepository(store: Store, user: TokenHolder, owner: string, name: string, version: FactsVersion): RepositoryRecord {
   const repo = readableRepository(store, user, owner, name, version);
   if (repo === null) throw ApiError.notFound();
   return repo;
@@ -65,7 +65,7 @@ export function authorizeRepository(store: Store, user: TokenHolder, owner: stri
 
 /** The whole chain for one repository: the holder of a valid token, with the scope, who may read it; else the refusal, thrown. */
 export function resolveAccess(
-  store: Store, authentication: Authentication, owner: string, name: string, scope: Scope, version: DataVersion,
+  store: Store, authentication: Authentication, owner: string, name: string, scope: Scope, version: FactsVersion,
 ): Access {
   if (authentication instanceof ApiError) throw authentication;
   requireScope(authentication, scope);

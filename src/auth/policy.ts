@@ -1,9 +1,9 @@
 // The forge's ActionRepoRead policy, as a pure decision over facts the store provides.
-import type { DataVersion, RepositoryRecord, TokenHolder } from "../store/index.ts";
+import type { FactsVersion, RepositoryRecord, TokenHolder } from "../store/index.ts";
 
 export interface MembershipFacts {
-  isCollaborator(repoId: number, userId: number, version: DataVersion): boolean;
-  isOrgMember(orgId: number, userId: number, version: DataVersion): boolean;
+  isCollaborator(repoId: number, userId: number, version: FactsVersion): boolean;
+  isOrgMember(orgId: number, userId: number, version: FactsVersion): boolean;
 }
 
 /**
@@ -12,7 +12,7 @@ export interface MembershipFacts {
  * internal, or the user its owner, a collaborator, a member of its owning organization,
  * or a site admin. Callers answer "no" exactly as they answer "no such repository".
  */
-export function canReadActions(user: TokenHolder, repo: RepositoryRecord, facts: MembershipFacts, version: DataVersion): boolean {
+export function canReadActions(user: TokenHolder, repo: RepositoryRecord, facts: MembershipFacts, version: FactsVersion): boolean {
   if (!repo.actionsEnabled) return false;
   if (repo.visibility === "public" || repo.visibility === "internal") return true;
   if (user.siteAdmin || repo.ownerId === user.userId) return true;

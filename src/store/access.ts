@@ -9,7 +9,7 @@ import { preparedOnFirstUse } from "./database.ts";
 import type { ServiceDatabase } from "./database.ts";
 import { defaults } from "../defaults.ts";
 import { VersionedCache } from "./versioned-cache.ts";
-import type { DataVersion } from "./versioned-cache.ts";
+import type { FactsVersion } from "./versioned-cache.ts";
 
 export interface TokenHolder {
   tokenId: number;
@@ -144,18 +144,18 @@ export function accessQueries(db: ServiceDatabase) {
 
   return {
     /** The token with this hash and its owner, whatever their state; validity is the caller's rule. */
-    findTokenByHash(hash: string, version: DataVersion): TokenHolder | null {
+    findTokenByHash(hash: string, version: FactsVersion): TokenHolder | null {
       return tokens.get(hash, version, () => (tokenByHash.get({ hash }) as TokenHolder | undefined) ?? null);
     },
     /** A live (not deleted) repository by owner login and name, case-insensitively. */
-    findRepository(ownerLogin: string, name: string, version: DataVersion): RepositoryRecord | null {
+    findRepository(ownerLogin: string, name: string, version: FactsVersion): RepositoryRecord | null {
       const key = `${fold(ownerLogin)}/${fold(name)}`;
       return repos.get(key, version, () => (repoByName.get({ owner: ownerLogin, name }) as RepositoryRecord | undefined) ?? null);
     },
-    isCollaborator(repoId: number, userId: number, version: DataVersion): boolean {
+    isCollaborator(repoId: number, userId: number, version: FactsVersion): boolean {
       return memberships.get(`c${repoId}:${userId}`, version, () => collaborator.get({ repoId, userId }) !== undefined);
     },
-    isOrgMember(orgId: number, userId: number, version: DataVersion): boolean {
+    isOrgMember(orgId: number, userId: number, version: FactsVersion): boolean {
       return memberships.get(`m${orgId}:${userId}`, version, () => member.get({ orgId, userId }) !== undefined);
     },
     findAccount(id: number): AccountRecord | null {

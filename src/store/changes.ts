@@ -11,7 +11,7 @@
 // then counts as a change of every repository and every fact, as before.
 import { repoChanges } from "../../db/schema.ts";
 import type { ServiceDatabase } from "./database.ts";
-import type { DataVersion } from "./versioned-cache.ts";
+import type { DataVersion, FactsVersion } from "./versioned-cache.ts";
 
 /** The changes seen at one data version. */
 export interface Freshness {
@@ -25,13 +25,13 @@ export interface Freshness {
    * Raised by a change of what the auth chain reads (tokens, accounts, memberships,
    * collaborators, repositories): the version its lookups are remembered under.
    */
-  readonly facts: number;
+  readonly facts: NonNullable<FactsVersion>;
 }
 
 export class RepositoryChanges implements Freshness {
   version = -1;
   generation = 0;
-  facts = 0;
+  private factsCount = 0;
   private counts = new Map<number, number>();
   private everyRepository = -1;
   private authFacts = -1;
@@ -57,7 +57,7 @@ export class RepositoryChanges implements Freshness {
     if (version === this.version) return this;
     this.version = version;
     if (this.all === null) {
-      this.generation = this.facts = version;
+      this.generation = this.factsCount = version;
       return this;
     }
     const counts = new Map<number, number>();
@@ -68,7 +68,7 @@ export class RepositoryChanges implements Freshness {
         if (writes < this.everyRepository) wentBack = true;
         this.everyRepository = writes;
       } else if (repoId === -1) {
-        if (writes !== this.authFacts) this.facts++;
+        if (writes !== this.authFacts) this.factsCount++;
         this.authFacts = writes;
       } else {
         if (writes < (this.counts.get(repoId) ?? 0)) wentBack = true;
@@ -78,10 +78,14 @@ export class RepositoryChanges implements Freshness {
     // Counts never go down in one file: if one did, another file is in its place, and nothing read before counts.
     if (wentBack) {
       this.generation++;
-      this.facts++;
+      this.factsCount++;
     }
     this.counts = counts;
     return this;
+  }
+
+  get facts(): NonNullable<FactsVersion> {
+    return this.factsCount as NonNullable<FactsVersion>;
   }
 
   repository(id: number): number {

@@ -19,7 +19,7 @@ import { runQueries } from "./runs.ts";
 import type { RunFilter, RunRecord, Slice } from "./runs.ts";
 import { ReadSnapshot } from "./snapshot.ts";
 import type { ReadTransaction } from "./snapshot.ts";
-import type { DataVersion } from "./versioned-cache.ts";
+import type { DataVersion, FactsVersion } from "./versioned-cache.ts";
 import { workflowQueries } from "./workflows.ts";
 
 export interface Store {
@@ -36,11 +36,11 @@ export interface Store {
    */
   changes(version: DataVersion): Freshness | null;
   /** The token with this hash and its owner, whatever their state: validity is the caller's rule. */
-  findTokenByHash(hash: string, version: DataVersion): TokenHolder | null;
+  findTokenByHash(hash: string, version: FactsVersion): TokenHolder | null;
   /** A live (not deleted) repository by owner login and name, case-insensitively; access is the caller's rule. */
-  findRepository(ownerLogin: string, name: string, version: DataVersion): RepositoryRecord | null;
-  isCollaborator(repoId: number, userId: number, version: DataVersion): boolean;
-  isOrgMember(orgId: number, userId: number, version: DataVersion): boolean;
+  findRepository(ownerLogin: string, name: string, version: FactsVersion): RepositoryRecord | null;
+  isCollaborator(repoId: number, userId: number, version: FactsVersion): boolean;
+  isOrgMember(orgId: number, userId: number, version: FactsVersion): boolean;
   /** Any account by id, whatever its state (the caller has already judged the token's holder). */
   findAccount(id: number): AccountRecord | null;
   /** An account by login, case-insensitively; null for none. */
@@ -93,6 +93,6 @@ export type { AccountRecord, CollaboratorPermission, RepositoryRecord, TokenHold
 export type { ArtifactRecord } from "./artifacts.ts";
 export type { ActorRecord, RunFilter, RunRecord, Slice } from "./runs.ts";
 export type { AttemptSelector } from "./jobs.ts";
-export type { DataVersion } from "./versioned-cache.ts";
+export type { DataVersion, FactsVersion } from "./versioned-cache.ts";
 export type { ReadTransaction } from "./snapshot.ts";
 export type { Freshness } from "./changes.ts";

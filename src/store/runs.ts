@@ -9,7 +9,7 @@ import type { ServiceDatabase } from "./database.ts";
 import { defaults } from "../defaults.ts";
 import { rowReader } from "./row-reader.ts";
 import { VersionedCache } from "./versioned-cache.ts";
-import type { DataVersion } from "./versioned-cache.ts";
+import type { DataVersion, FactsVersion } from "./versioned-cache.ts";
 
 export interface RunFilter {
   workflowId?: number;
@@ -96,11 +96,11 @@ function actorsOf(findAccount: FindAccount) {
     const account = findAccount(id);
     return account === null ? null : { id: account.id, login: account.login, type: account.type, siteAdmin: account.siteAdmin };
   };
-  return (id: number | null, facts: DataVersion): ActorRecord | null =>
+  return (id: number | null, facts: FactsVersion): ActorRecord | null =>
     id === null ? null : remembered.get(String(id), facts, () => load(id));
 }
 
-export function runQueries(db: ServiceDatabase, factsAt: (version: DataVersion) => DataVersion, findAccount: FindAccount) {
+export function runQueries(db: ServiceDatabase, factsAt: (version: DataVersion) => FactsVersion, findAccount: FindAccount) {
   const actorOf = actorsOf(findAccount);
   /** A row of the statements below (a run's columns, in the table's order) as its record, with its actors. */
   const runFrom = (version: DataVersion) => {

@@ -10,6 +10,16 @@
 /** The data version a read is made at; null when the database gives no change signal. */
 export type DataVersion = number | null;
 
+declare const factsKind: unique symbol;
+/**
+ * The version of what the auth chain reads (tokens, accounts, memberships, collaborators,
+ * repositories): `Freshness.facts`, moved only by a write to those, where the data version
+ * moves with every commit. A number of its own kind, so that a data version cannot be passed
+ * where this is meant: both are counters, and a lookup filed under the one and found under an
+ * equal other outlived the facts it was read from (a repository made private, served as public).
+ */
+export type FactsVersion = (number & { readonly [factsKind]: true }) | null;
+
 /**
  * What one entry holds besides its key: the Map's slot and the value. Strings count two bytes
  * a character (V8 keeps some as UTF-16), and a key is held twice (the Map's, and its hash table's).

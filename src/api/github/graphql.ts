@@ -8,7 +8,7 @@ import type { ExecutionResult, GraphQLSchema } from "graphql";
 import { authorizeRepository, requireScope } from "../../auth/access.ts";
 import { permissionOn } from "../../auth/permissions.ts";
 import { ApiError } from "../../errors.ts";
-import type { DataVersion, RepositoryRecord, Store, TokenHolder } from "../../store/index.ts";
+import type { FactsVersion, RepositoryRecord, Store, TokenHolder } from "../../store/index.ts";
 import { contextOf } from "../request-context.ts";
 import type { ApiSettings } from "../settings.ts";
 import { ErrorBody } from "../model.ts";
@@ -72,7 +72,8 @@ async function engine(): Promise<{ graphqlJs: typeof import("graphql"); schema: 
 /** GitHub's GraphQL errors carry a `type` besides the message; graphql-js keeps it in extensions. */
 const failure = (type: string, message: string) => new graphqlJs!.GraphQLError(message, { extensions: { type } });
 
-interface Call { store: Store; user: TokenHolder; surface: SurfaceUrls; version: DataVersion }
+/** `version`: the facts version the auth chain's lookups are remembered under. */
+interface Call { store: Store; user: TokenHolder; surface: SurfaceUrls; version: FactsVersion }
 
 function repositoryNode(repo: RepositoryRecord, call: Call) {
   const urls = repositoryUrls(call.surface, repo);
@@ -138,6 +139,8 @@ export function graphqlRoutes(settings: ApiSettings) {
   const answer = async (request: Request) => {
     const ctx = contextOf(request);
     const user = ctx.holder();
+    // Read with the holder, before the awaits below: the version the chain's lookups are filed under.
+    const facts = ctx.factsVersion;
     let body: unknown;
     const text = await request.text();
     if (text.length > maxQueryBytes) return { errors: [{ message: `The query is larger than ${maxQueryBytes} bytes.` }] };
@@ -153,7 +156,7 @@ export function graphqlRoutes(settings: ApiSettings) {
       schema,
       source: query,
       rootValue: root,
-      contextValue: { store: ctx.store, user, surface: surfaceUrls(settings, ctx, ""), version: ctx.dataVersion } satisfies Call,
+      contextValue: { store: ctx.store, user, surface: surfaceUrls(settings, ctx, ""), version: facts } satisfies Call,
       variableValues: variables !== null && typeof variables === "object" ? (variables as Record<string, unknown>) : undefined,
       operationName: typeof operationName === "string" ? operationName : undefined,
     });

@@ -18,7 +18,7 @@ export function repositoryRoutes(settings: ApiSettings, prefix: string) {
   return new Elysia()
     .get("/repos/:owner/:repo", ({ params, request, set }) => {
       const ctx = contextOf(request);
-      const access = resolveAccess(ctx.store, ctx.authentication, params.owner ?? "", params.repo ?? "", "repo:read", ctx.dataVersion);
+      const access = resolveAccess(ctx.store, ctx.authentication, params.owner ?? "", params.repo ?? "", "repo:read", ctx.factsVersion);
       set.headers["x-oauth-scopes"] = access.user.scopes.join(", ");
       const view = repositoryView(access.repo, surfaceUrls(settings, ctx, prefix));
       return fullRepository(view, permissionOn(access.user, access.repo, ctx.store));
