@@ -13,10 +13,11 @@
 // by statement.
 import type { DataVersion } from "./versioned-cache.ts";
 
-/** BEGIN and COMMIT on the store's connection, prepared once by the runtime that opened it. */
+/** BEGIN, COMMIT and ROLLBACK on the store's connection, prepared once by the runtime that opened it. */
 export interface ReadTransaction {
   begin(): void;
   end(): void;
+  abandon(): void;
 }
 
 export class ReadSnapshot {
@@ -31,7 +32,15 @@ export class ReadSnapshot {
       this.transaction.begin();
       this.open = true;
     } catch {
-      // A transaction the store did not begin is open on the connection: read as it reads.
+      // A transaction is open already: only this class begins one on the connection, so it is
+      // one whose end failed. Left open, it would hold every later request to its snapshot.
+      try {
+        this.transaction.abandon();
+        this.transaction.begin();
+        this.open = true;
+      } catch {
+        // A closed connection (the file was given up): there is nothing to read in a snapshot.
+      }
     }
   }
 
@@ -42,7 +51,11 @@ export class ReadSnapshot {
     try {
       this.transaction.end();
     } catch {
-      // A closed connection (the file was given up) has no transaction left to end.
+      try {
+        this.transaction.abandon();
+      } catch {
+        // A closed connection (the file was given up) has no transaction left to end.
+      }
     }
   }
 }

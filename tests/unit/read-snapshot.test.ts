@@ -1,7 +1,7 @@
 // The store's read snapshots (src/store/snapshot.ts): what one request reads is of one commit,
 // and the snapshot is let go before its answer is handed back, so that a writer can still
 // reset the WAL of a file the service reads.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { openDatabaseFile } from "../../src/runtime/bun/database.ts";
 import type { BunOpenedDatabase } from "../../src/runtime/bun/database.ts";
@@ -28,6 +28,9 @@ afterAll(() => {
   opened.close();
   writer.close();
 });
+
+// A test that failed half-way leaves no snapshot open for the next.
+afterEach(() => store.readDone());
 
 /** A new run of the repository, committed by the writer; its id. */
 function commitRun(): number {
@@ -75,6 +78,19 @@ describe("read snapshots", () => {
     store.listRuns(repoId, {}, { limit: 30, offset: 0 }, version);
     expect(walReset()).toBe(false);
     store.readDone();
+    expect(walReset()).toBe(true);
+  });
+
+  test("a transaction left open on the connection is ended, not read from by every later request", () => {
+    // As after a COMMIT that failed: the connection is still in a transaction, at an old snapshot.
+    opened.sqlite.run("BEGIN");
+    store.getRun(repoId, 1, opened.dataVersion());
+    const id = commitRun();
+    const version = opened.dataVersion();
+    store.readAt(version);
+    expect(store.getRun(repoId, id, version)?.id).toBe(id);
+    store.readDone();
+    expect(opened.sqlite.inTransaction).toBe(false);
     expect(walReset()).toBe(true);
   });
 

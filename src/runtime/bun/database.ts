@@ -39,7 +39,8 @@ function checked(sqlite: Database, source: string, file: string | null): BunOpen
   const signal = changeSignal(sqlite, file);
   const begin = sqlite.prepare("BEGIN");
   const commit = sqlite.prepare("COMMIT");
-  const readTransaction = { begin: () => void begin.run(), end: () => void commit.run() };
+  const rollback = sqlite.prepare("ROLLBACK");
+  const readTransaction = { begin: () => void begin.run(), end: () => void commit.run(), abandon: () => void rollback.run() };
   if (file === null) {
     return { sqlite, db: drizzle({ client: sqlite, schema }), source, dataVersion: signal.version, changeSignal: signal.how, readTransaction, close: () => sqlite.close() };
   }

@@ -47,13 +47,14 @@ function checked(sqlite: Database, source: string, file: string | null): DenoOpe
   const signal = changeSignal(sqlite, file);
   const begin = sqlite.raw.prepare("BEGIN");
   const commit = sqlite.raw.prepare("COMMIT");
+  const rollback = sqlite.raw.prepare("ROLLBACK");
   return {
     sqlite,
     db: drizzleOver(sqlite),
     source,
     dataVersion: signal.version,
     changeSignal: signal.how,
-    readTransaction: { begin: () => void begin.run(), end: () => void commit.run() },
+    readTransaction: { begin: () => void begin.run(), end: () => void commit.run(), abandon: () => void rollback.run() },
     close: () => {
       sqlite.close();
       signal.close();
