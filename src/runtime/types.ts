@@ -23,7 +23,7 @@ export interface OpenedDatabase {
    * a second and at every change; null while it is whole. Absent: nothing to watch (in memory).
    */
   fault?: () => string | null;
-  /** BEGIN and COMMIT on the connection, prepared once: the store's read snapshots (src/store/snapshot.ts). */
+  /** BEGIN, COMMIT and ROLLBACK on the connection, prepared once: the store's read snapshots (src/store/snapshot.ts). */
   readTransaction: ReadTransaction;
   close(): void;
 }

@@ -95,4 +95,5 @@ export type { ActorRecord, RunFilter, RunRecord, Slice } from "./runs.ts";
 export type { AttemptSelector } from "./jobs.ts";
 export type { DataVersion, FactsVersion } from "./versioned-cache.ts";
 export type { ReadTransaction } from "./snapshot.ts";
+export { readTransactionOf } from "./snapshot.ts";
 export type { Freshness } from "./changes.ts";

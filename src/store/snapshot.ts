@@ -20,6 +20,14 @@ export interface ReadTransaction {
   abandon(): void;
 }
 
+/** The three statements of a read transaction, from a driver's `prepare` (bun:sqlite's, node:sqlite's). */
+export function readTransactionOf(prepare: (sql: string) => { run(): unknown }): ReadTransaction {
+  const begin = prepare("BEGIN");
+  const commit = prepare("COMMIT");
+  const rollback = prepare("ROLLBACK");
+  return { begin: () => void begin.run(), end: () => void commit.run(), abandon: () => void rollback.run() };
+}
+
 export class ReadSnapshot {
   private open = false;
 

@@ -3,7 +3,10 @@
 // reset the WAL of a file the service reads.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
+import { createApp } from "../../src/http/app.ts";
+import { bunCodec } from "../../src/runtime/bun/codec.ts";
 import { openDatabaseFile } from "../../src/runtime/bun/database.ts";
+import { embeddedDocsAssets } from "../../src/runtime/bun/embedded.ts";
 import type { BunOpenedDatabase } from "../../src/runtime/bun/database.ts";
 import { createStore } from "../../src/store/index.ts";
 import type { Store } from "../../src/store/index.ts";
@@ -103,9 +106,6 @@ describe("read snapshots", () => {
   });
 
   test("through the app: every request lets go of its snapshot, whatever it answers", async () => {
-    const { createApp } = await import("../../src/http/app.ts");
-    const { bunCodec } = await import("../../src/runtime/bun/codec.ts");
-    const { embeddedDocsAssets } = await import("../../src/runtime/bun/embedded.ts");
     const app = createApp({ store, dataVersion: opened.dataVersion, docsAssets: embeddedDocsAssets, codec: bunCodec, responseCacheBytes: 0 });
     const { login: owner, name } = writer.query<{ login: string; name: string }, [number]>(
       "SELECT a.login, r.name FROM repositories r JOIN accounts a ON a.id = r.owner_id WHERE r.id = ?").get(repoId)!;

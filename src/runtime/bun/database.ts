@@ -3,6 +3,7 @@
 import { Database } from "bun:sqlite";
 import { drizzle } from "drizzle-orm/bun-sqlite";
 import * as schema from "../../../db/schema.ts";
+import { readTransactionOf } from "../../store/index.ts";
 import { DatabaseOpenError } from "../types.ts";
 import type { OpenedDatabase } from "../types.ts";
 import { daysSinceSeedClock, shiftStatements } from "../../seed/demo-clock.ts";
@@ -37,10 +38,7 @@ function checked(sqlite: Database, source: string, file: string | null): BunOpen
   }
   sqlite.run("PRAGMA query_only = ON");
   const signal = changeSignal(sqlite, file);
-  const begin = sqlite.prepare("BEGIN");
-  const commit = sqlite.prepare("COMMIT");
-  const rollback = sqlite.prepare("ROLLBACK");
-  const readTransaction = { begin: () => void begin.run(), end: () => void commit.run(), abandon: () => void rollback.run() };
+  const readTransaction = readTransactionOf((sql) => sqlite.prepare(sql));
   if (file === null) {
     return { sqlite, db: drizzle({ client: sqlite, schema }), source, dataVersion: signal.version, changeSignal: signal.how, readTransaction, close: () => sqlite.close() };
   }

@@ -6,6 +6,7 @@ import { createTableRelationsHelpers, extractTablesRelationalConfig } from "driz
 import { SQLiteBunSession } from "drizzle-orm/bun-sqlite/session";
 import { BaseSQLiteDatabase, SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 import * as schema from "../../../db/schema.ts";
+import { readTransactionOf } from "../../store/index.ts";
 import type { ServiceDatabase } from "../../store/index.ts";
 import { DatabaseOpenError } from "../types.ts";
 import type { OpenedDatabase } from "../types.ts";
@@ -45,16 +46,13 @@ function checked(sqlite: Database, source: string, file: string | null): DenoOpe
   }
   sqlite.exec("PRAGMA query_only = ON");
   const signal = changeSignal(sqlite, file);
-  const begin = sqlite.raw.prepare("BEGIN");
-  const commit = sqlite.raw.prepare("COMMIT");
-  const rollback = sqlite.raw.prepare("ROLLBACK");
   return {
     sqlite,
     db: drizzleOver(sqlite),
     source,
     dataVersion: signal.version,
     changeSignal: signal.how,
-    readTransaction: { begin: () => void begin.run(), end: () => void commit.run(), abandon: () => void rollback.run() },
+    readTransaction: readTransactionOf((sql) => sqlite.raw.prepare(sql)),
     close: () => {
       sqlite.close();
       signal.close();
