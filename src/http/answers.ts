@@ -260,11 +260,11 @@ export class Answers {
     }
     set.headers["etag"] = tag;
     set.headers["vary"] = varyOn;
-    if (notModified) return new Response(null, { status: 304 });
+    if (notModified) return new Response(null, { status: 304, headers: handedOver(set, {}) });
     if (gzipped && acceptsGzip(request.headers.get("accept-encoding"))) {
-      return new Response(gzipped, { status: 200, headers: { "content-type": jsonType, "content-encoding": "gzip" } });
+      return new Response(gzipped, { status: 200, headers: handedOver(set, { "content-type": jsonType, "content-encoding": "gzip" }) });
     }
-    return new Response(plain ?? bytes.slice(), { status: 200, headers: { "content-type": jsonType } });
+    return new Response(plain ?? bytes.slice(), { status: 200, headers: handedOver(set, { "content-type": jsonType }) });
   }
 
   private preparedHeaders(key: string, hit: Remembered, scopes: string): PreparedHeaders {
@@ -283,6 +283,21 @@ export class Answers {
     }
     return headers;
   }
+}
+
+/**
+ * `own` with every header the route set, which are then taken off `set`. A Response handed to
+ * Elysia with headers still on `set` is copied to merge them: its headers into new Headers, its
+ * body read again through a stream, a second Response made. With none left, it is sent as it is.
+ */
+function handedOver(set: { headers: Record<string, unknown> }, own: Record<string, string>): Record<string, string> {
+  const routeSet = set.headers;
+  for (const name in routeSet) {
+    const value = routeSet[name];
+    if (value !== undefined && value !== null) own[name] = String(value);
+  }
+  set.headers = {};
+  return own;
 }
 
 const repositoryPrefixes = ["/repos/", "/api/v1/repos/", "/api/v3/repos/"];
