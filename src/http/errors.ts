@@ -74,6 +74,10 @@ export function errorHandling(opts: ErrorHandlingOptions) {
   return new Elysia({ name: "error-handling" }).onError({ as: "global" }, ({ code, error, request, route, set }) => {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(set.headers)) if (typeof v === "string") headers[k] = v;
+    // The answer carries its own status and these headers: with none left on `set`, Elysia sends
+    // it as it is rather than copying it to merge them (see answers.ts, handedOver).
+    set.headers = {};
+    set.status = 200;
     if (error instanceof ApiError) return errorResponse(error, headers);
     if (code === "VALIDATION") {
       const issues = (error as unknown as { all?: ValidationIssue[] }).all ?? [];
