@@ -26,6 +26,7 @@ import type { Freshness } from "../store/index.ts";
 import { describedBy, entityTag, ifNoneMatch, matchesIfNoneMatch, varyOn } from "./conditional.ts";
 import { acceptsGzip, gzipFromBytes, gzipLevel, portableCodec } from "./encoding.ts";
 import type { Codec } from "./encoding.ts";
+import { handedOver } from "./route-headers.ts";
 import { jsonType } from "./errors.ts";
 
 interface Remembered {
@@ -283,21 +284,6 @@ export class Answers {
     }
     return headers;
   }
-}
-
-/**
- * `own` with every header the route set, which are then taken off `set`. A Response handed to
- * Elysia with headers still on `set` is copied to merge them: its headers into new Headers, its
- * body read again through a stream, a second Response made. With none left, it is sent as it is.
- */
-function handedOver(set: { headers: Record<string, unknown> }, own: Record<string, string>): Record<string, string> {
-  const routeSet = set.headers;
-  for (const name in routeSet) {
-    const value = routeSet[name];
-    if (value !== undefined && value !== null) own[name] = String(value);
-  }
-  set.headers = {};
-  return own;
 }
 
 const repositoryPrefixes = ["/repos/", "/api/v1/repos/", "/api/v3/repos/"];

@@ -7,6 +7,7 @@ import { contextOf } from "../api/request-context.ts";
 import type { RequestContext } from "../api/request-context.ts";
 import { ApiError } from "../errors.ts";
 import type { ErrorCode, FieldError } from "../errors.ts";
+import { handedOver } from "./route-headers.ts";
 import { routeResource } from "../api/model.ts";
 
 const documentation: Record<ErrorCode, string> = {
@@ -72,11 +73,9 @@ export interface ErrorHandlingOptions {
 
 export function errorHandling(opts: ErrorHandlingOptions) {
   return new Elysia({ name: "error-handling" }).onError({ as: "global" }, ({ code, error, request, route, set }) => {
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(set.headers)) if (typeof v === "string") headers[k] = v;
-    // The answer carries its own status and these headers: with none left on `set`, Elysia sends
-    // it as it is rather than copying it to merge them (see answers.ts, handedOver).
-    set.headers = {};
+    // The answer carries the route's headers and its own status: with neither left on `set`,
+    // Elysia sends it as it is (route-headers.ts).
+    const headers = handedOver(set, {});
     set.status = 200;
     if (error instanceof ApiError) return errorResponse(error, headers);
     if (code === "VALIDATION") {
