@@ -4,6 +4,7 @@ import init from "./0001_init.sql" with { type: "text" };
 import runDays from "./0002_run_days.sql" with { type: "text" };
 import syncHeartbeat from "./0003_sync_heartbeat.sql" with { type: "text" };
 import repoChanges from "./0004_repo_changes.sql" with { type: "text" };
+import runListing from "./0005_run_listing.sql" with { type: "text" };
 
 export interface Migration { version: number; name: string; sql: string }
 
@@ -12,6 +13,7 @@ export const migrations: readonly Migration[] = [
   { version: 2, name: "0002_run_days", sql: runDays },
   { version: 3, name: "0003_sync_heartbeat", sql: syncHeartbeat },
   { version: 4, name: "0004_repo_changes", sql: repoChanges },
+  { version: 5, name: "0005_run_listing", sql: runListing },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;

@@ -1,6 +1,6 @@
 // Workflow runs: the listing behind both API surfaces, and single runs. A listing is always
 // one repository, newest first with id breaking ties, so that equal timestamps page stably.
-import { and, count, desc, eq, getTableColumns, gt, gte, inArray, lt, lte, sql } from "drizzle-orm";
+import { and, count, desc, eq, getTableColumns, gt, gte, lt, lte, sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
 import { accounts, runDayMs, runDays, workflowRuns } from "../../db/schema.ts";
 import type { RunStatus, WorkflowRun } from "../../db/schema.ts";
@@ -119,14 +119,17 @@ export function runQueries(db: ServiceDatabase, factsAt: (version: DataVersion) 
   const listings = new Map<string, { page: ReturnType<typeof preparePage>; total: ReturnType<typeof prepareTotal> }>();
   const whereFor = (keys: FilterKey[], filter: RunFilter) =>
     and(eq(workflowRuns.repoId, p("repoId")), ...keys.map((k) => conditionFor(k, filter)));
-  // A page is found in two steps: its ids by an index-only walk (so the rows a deep page
-  // skips are never read from the table or joined), then just those rows with their actors.
+  // A page is found in two steps: its keys by an index-only walk of the filter's own index (so
+  // the rows a deep page skips are never read), then just those rows, from the listing index
+  // (0005_run_listing.sql), where a repository's runs lie side by side, not from the table.
   const pageWhere = (where: SQL | undefined) => {
     const newestFirst = [desc(workflowRuns.createdAt), desc(workflowRuns.id)] as const;
-    const ids = db.select({ id: workflowRuns.id }).from(workflowRuns).where(where)
+    const keys = db.select({ createdAt: workflowRuns.createdAt, id: workflowRuns.id }).from(workflowRuns).where(where)
       .orderBy(...newestFirst)
       .limit(p("limit")).offset(p("offset"));
-    return base().where(inArray(workflowRuns.id, ids)).orderBy(...newestFirst).prepare();
+    return base()
+      .where(and(eq(workflowRuns.repoId, p("repoId")), sql`(${workflowRuns.createdAt}, ${workflowRuns.id}) in ${keys}`))
+      .orderBy(...newestFirst).prepare();
   };
   const preparePage = (keys: FilterKey[], filter: RunFilter) => pageWhere(whereFor(keys, filter));
   const prepareTotal = (keys: FilterKey[], filter: RunFilter) =>
@@ -161,7 +164,11 @@ export function runQueries(db: ServiceDatabase, factsAt: (version: DataVersion) 
       total: sql<number>`(SELECT coalesce(sum(${runDays.runs}), 0) FROM ${runDays} WHERE ${ofRepo})`,
     }).from(runDays).where(ofRepo).orderBy(newestFirst).limit(p("limit")).prepare());
     const allDays = preparedOnFirstUse(() => db.select({ day: runDays.day, runs: runDays.runs }).from(runDays).where(ofRepo).orderBy(newestFirst).prepare());
-    const fromDay = preparedOnFirstUse(() => pageWhere(and(eq(workflowRuns.repoId, p("repoId")), lt(workflowRuns.createdAt, p("bound")))));
+    // One walk of the listing index from that day: the rows it skips are of that day only.
+    const fromDay = preparedOnFirstUse(() => base()
+      .where(and(eq(workflowRuns.repoId, p("repoId")), lt(workflowRuns.createdAt, p("bound"))))
+      .orderBy(desc(workflowRuns.createdAt), desc(workflowRuns.id))
+      .limit(p("limit")).offset(p("offset")).prepare());
     /** The day holding the run at `offset` and how many runs the newer days hold, if these counts reach it. */
     const dayOf = (counts: readonly (readonly [number, number, ...number[]])[], offset: number) => {
       let before = 0;
