@@ -1,7 +1,9 @@
 // The forge's PostgreSQL through Bun's built-in client (Bun.sql). One connection: a poll's
 // clock read, then its snapshot transaction. Every failure leaves as SourceUnavailable with
 // the password taken out of the message.
-import { SQL } from "bun";
+// Only the type: Bun loads its SQL client (bun:sql) when Bun.SQL is first read, 8 ms of the
+// executable's start-up, which a service without --sync-from does not pay.
+import type { SQL } from "bun";
 import { BinaryCopyDecoder } from "../copy-binary.ts";
 import { rowConverter } from "../rows.ts";
 import type { ResultColumn, RowBlock, SqliteRow } from "../rows.ts";
@@ -19,7 +21,7 @@ type Values = unknown[][] & { columns?: ResultColumn[] };
 type Query = SQL;
 
 export function openPostgresSource(url: string): ForgeSource {
-  const sql = new SQL(url, {
+  const sql = new Bun.SQL(url, {
     max: 1,
     connectionTimeout: 10,
     connection: { application_name: "actions-runs-sync", statement_timeout: "300000" },
@@ -152,7 +154,7 @@ export function openPostgresSource(url: string): ForgeSource {
         });
       } catch (e) {
         // Errors of the caller's own work (the SQLite side, a stop) pass through unchanged.
-        if (readError !== null && e === readError && !(e instanceof SQL.SQLError)) throw e;
+        if (readError !== null && e === readError && !(e instanceof Bun.SQL.SQLError)) throw e;
         return fail(e);
       }
     },
