@@ -6,7 +6,7 @@ import { usableCores } from "./config/cores.ts";
 import { seedConfig, serveConfig, syncConfig } from "./config/index.ts";
 import { UsageError, usage } from "./config/options.ts";
 import type { CommandSpec } from "./config/options.ts";
-import type { Runtime, WorkerProcesses } from "./runtime/types.ts";
+import type { Runtime, Stdout, WorkerProcesses } from "./runtime/types.ts";
 import { version } from "./version.ts";
 
 const program = "actions-runs";
@@ -28,7 +28,11 @@ function overview(): string {
 export interface Entry {
   runtime: () => Promise<Runtime>;
   workers?: () => Promise<WorkerProcesses>;
+  /** Its own way to stdout; Node's process.stdout where it brings none. */
+  stdout?: () => Stdout;
 }
+
+const processStdout = (): Stdout => ({ isTTY: process.stdout.isTTY === true, write: (chunk) => void process.stdout.write(chunk) });
 
 /**
  * How many processes `serve` runs: --workers as given, else the cores it may use (config/cores.ts); one with a
@@ -43,7 +47,7 @@ function workerCount(config: ReturnType<typeof serveConfig>, canStartWorkers: bo
 }
 
 /** The runtime is loaded only by the commands that need one, after their flags have been read. */
-async function run(argv: string[], { runtime, workers }: Entry): Promise<number> {
+async function run(argv: string[], { runtime, workers, stdout = processStdout }: Entry): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined || first === "--help" || first === "-h" || first === "help") {
     console.log(overview());
@@ -65,13 +69,13 @@ async function run(argv: string[], { runtime, workers }: Entry): Promise<number>
       const config = serveConfig(rest, env);
       const count = workerCount(config, workers !== undefined);
       // The supervisor loads no runtime but what starts the workers: each of them loads the rest.
-      if (count > 1) return (await import("./commands/supervise.ts")).supervise(config, rest, count, await workers!());
-      return (await import("./commands/serve.ts")).serve(config, await runtime());
+      if (count > 1) return (await import("./commands/supervise.ts")).supervise(config, rest, count, await workers!(), stdout());
+      return (await import("./commands/serve.ts")).serve(config, await runtime(), stdout());
     }
     case seedCommand: return (await import("./commands/seed.ts")).seed(seedConfig(rest, env));
     case syncCommand: {
       const config = syncConfig(rest, env);
-      return (await import("./commands/sync.ts")).sync(config, await runtime());
+      return (await import("./commands/sync.ts")).sync(config, await runtime(), stdout());
     }
   }
   return 2;

@@ -6,7 +6,7 @@
 import type { ServeConfig } from "../config/index.ts";
 import { createApp } from "../http/app.ts";
 import { stdoutLogger } from "../observability/logger.ts";
-import type { Runtime } from "../runtime/types.ts";
+import type { Runtime, Stdout } from "../runtime/types.ts";
 import { printDemoTokens } from "./demo-tokens.ts";
 import { isMessage, metricsWaitMs } from "./worker-messages.ts";
 import type { MetricsReply, WorkerMessage } from "./worker-messages.ts";
@@ -43,9 +43,9 @@ function unreadableAs<T, F>(fallback: F, read: () => T): T | F {
   }
 }
 
-export async function serve(config: ServeConfig, runtime: Runtime): Promise<number> {
+export async function serve(config: ServeConfig, runtime: Runtime, stdout: Stdout): Promise<number> {
   const { db: dbFile, limits, worker } = config;
-  const logger = stdoutLogger(config.log.level, config.log.format, process.stdout, worker);
+  const logger = stdoutLogger(config.log.level, config.log.format, stdout, worker);
   const log = logger.log;
 
   // A file is watched and, broken, brought back (served-database.ts); the sync, if any, writes

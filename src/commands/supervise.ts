@@ -17,7 +17,7 @@ import type { ServeConfig } from "../config/index.ts";
 import { workerVariable } from "../config/index.ts";
 import { defaults } from "../defaults.ts";
 import { resolvedFormat, stdoutLogger } from "../observability/logger.ts";
-import type { WorkerProcess, WorkerProcesses } from "../runtime/types.ts";
+import type { Stdout, WorkerProcess, WorkerProcesses } from "../runtime/types.ts";
 import { printDemoTokens } from "./demo-tokens.ts";
 import { isMessage, metricsWaitMs } from "./worker-messages.ts";
 import type { MetricsCollect, MetricsReply, WorkerListening } from "./worker-messages.ts";
@@ -52,10 +52,12 @@ export function withoutSyncFrom(args: readonly string[]): string[] {
   return out;
 }
 
-export async function supervise(config: ServeConfig, args: readonly string[], workers: number, processes: WorkerProcesses): Promise<number> {
+export async function supervise(
+  config: ServeConfig, args: readonly string[], workers: number, processes: WorkerProcesses, stdout: Stdout,
+): Promise<number> {
   // Workers write to a pipe: they are told the format this process would choose for its own stdout.
-  const format = resolvedFormat(config.log.format, process.stdout);
-  const logger = stdoutLogger(config.log.level, format, process.stdout, "supervisor");
+  const format = resolvedFormat(config.log.format, stdout);
+  const logger = stdoutLogger(config.log.level, format, stdout, "supervisor");
   const log = logger.log;
   const { firstDelayMs, longestDelayMs, healthyAfterMs } = defaults.workerRestart;
 
@@ -80,7 +82,7 @@ export async function supervise(config: ServeConfig, args: readonly string[], wo
   let finish: (code: number) => void = () => {};
   const done = new Promise<number>((resolve) => (finish = resolve));
 
-  const write = (bytes: Uint8Array) => process.stdout.write(bytes);
+  const write = (bytes: Uint8Array) => stdout.write(bytes);
   /** A worker's stdout, passed on in whole lines, so that two workers' lines never mix. */
   const forward = async (output: AsyncIterable<Uint8Array>) => {
     let partial: Uint8Array | null = null;

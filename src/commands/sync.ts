@@ -2,11 +2,11 @@
 // caught up with --once, else until SIGTERM/SIGINT.
 import type { SyncConfig } from "../config/index.ts";
 import { stdoutLogger } from "../observability/logger.ts";
-import type { Runtime } from "../runtime/types.ts";
+import type { Runtime, Stdout } from "../runtime/types.ts";
 import { startSync } from "../sync/index.ts";
 
-export async function sync(config: SyncConfig, runtime: Runtime): Promise<number> {
-  const { log } = stdoutLogger(config.log.level, config.log.format);
+export async function sync(config: SyncConfig, runtime: Runtime, stdout: Stdout): Promise<number> {
+  const { log } = stdoutLogger(config.log.level, config.log.format, stdout);
   const running = startSync({ edges: runtime.sync, from: config.from, dbPath: config.db, once: config.once, log });
   const stop = () => void running.stop();
   process.once("SIGTERM", stop);

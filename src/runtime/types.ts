@@ -57,6 +57,13 @@ export interface Listening {
   stop(hooks?: { listenerClosed?: () => void }): Promise<void>;
 }
 
+/** The process's standard output, as the log and the supervisor write it. */
+export interface Stdout {
+  /** A terminal: the log's `auto` format is text there, JSON anywhere else. */
+  readonly isTTY: boolean;
+  write(chunk: string | Uint8Array): void;
+}
+
 /** One worker of `serve --workers N`: this executable again, as a child process. */
 export interface WorkerProcess {
   readonly pid: number;

@@ -8,6 +8,7 @@ import type { RunningServer } from "../support/binary.ts";
 import { seededDatabase } from "../support/db.ts";
 import { removeTempDir, tempDir } from "../support/temp.ts";
 import { buildsTheExecutable } from "../support/timeouts.ts";
+import { requireTool } from "../support/tools.ts";
 
 let exe: string;
 let cwd: string;
@@ -44,6 +45,17 @@ describe("command line", () => {
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
     });
   }
+
+  // util-linux's script: the executable's stdout on a pseudo-terminal, as in an operator's shell.
+  const script = requireTool("script (util-linux)", ["script"]);
+  test.skipIf(script === null)("the log is text on a terminal and JSON on a pipe (--log-format auto)", () => {
+    const serveFor = `timeout -s TERM 1.5 '${exe}' serve --port 0 --workers 1`;
+    const onTerminal = Bun.spawnSync([script!, "-qec", serveFor, "/dev/null"], { cwd, stdout: "pipe", stderr: "pipe" }).stdout.toString();
+    expect(onTerminal).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO  started /m);
+    expect(onTerminal).not.toContain('"event":');
+    const onPipe = Bun.spawnSync(["sh", "-c", serveFor], { cwd, stdout: "pipe", stderr: "pipe" }).stdout.toString();
+    expect(onPipe).toMatch(/^\{"time":"[^"]+","level":"info","event":"started"/m);
+  });
 
   test("an environment variable is checked like its flag", () => {
     const r = run(["serve"], { ACTIONS_RUNS_PORT: "nope" });
