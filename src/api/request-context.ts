@@ -7,6 +7,7 @@
 // it gives the router, under a private symbol; `contextOf` is the one way back to it.
 import { ApiError } from "../errors.ts";
 import { decideAuthentication } from "../auth/access.ts";
+import { hashToken } from "../auth/tokens.ts";
 import type { Access, Authentication } from "../auth/access.ts";
 import type { Scope } from "../auth/scopes.ts";
 import type { DataVersion, FactsVersion, Store, TokenHolder } from "../store/index.ts";
@@ -51,6 +52,8 @@ export class RequestContext {
     /** The request as the server received it, and the peer that sent it (null in-process). */
     private readonly received: Request,
     private readonly peer: Peer | null,
+    /** A raw token's hash as the forge stores it. */
+    private readonly tokenHash: (raw: string) => string = hashToken,
   ) {}
 
   /** The client's address, as the server saw it; null over a unix socket or in-process. */
@@ -87,7 +90,7 @@ export class RequestContext {
 
   /** What the request's credentials come to: the token's holder, or the 401; decided once. */
   get authentication(): Authentication {
-    return (this.decided ??= decideAuthentication(this.store, this.request.headers.get("authorization"), this.now, this.factsVersion));
+    return (this.decided ??= decideAuthentication(this.store, this.request.headers.get("authorization"), this.now, this.factsVersion, this.tokenHash));
   }
 
   /** The token holder's login, once decided; null without a valid token. */

@@ -17,10 +17,12 @@ export interface Access {
 export type Authentication = TokenHolder | ApiError;
 
 /** The token's owner, if the Authorization header carries a valid token; else the 401, returned. */
-export function decideAuthentication(store: Store, authorization: string | null, now: number, version: FactsVersion): Authentication {
+export function decideAuthentication(
+  store: Store, authorization: string | null, now: number, version: FactsVersion, tokenHash: (raw: string) => string = hashToken,
+): Authentication {
   const raw = tokenFromAuthorization(authorization);
   if (raw === null) return new ApiError("unauthorized", "Requires authentication");
-  const holder = raw === undefined ? null : store.findTokenByHash(hashToken(raw), version);
+  const holder = raw === undefined ? null : store.findTokenByHash(tokenHash(raw), version);
   const valid = holder !== null
     && holder.revokedAt === null
     && (holder.expiresAt === null || holder.expiresAt > now)

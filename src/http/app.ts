@@ -112,8 +112,8 @@ export function createApp(opts: AppOptions): App {
   const database = opts.database && { db: opts.database, rows: new TableRows(opts.database) };
   const freshness = opts.dataAsOf && opts.maxStalenessMs ? { dataAsOf: opts.dataAsOf, maxAgeMs: opts.maxStalenessMs } : null;
   const pipeline = new Pipeline({
-    store: opts.store, dataVersion: opts.dataVersion, now, answers, cors: corsPolicy(opts.corsOrigins ?? null), metrics, logger, limits: opts.limits ?? null,
-    freshness, dataFault: opts.dataFault ?? null,
+    store: opts.store, tokenHash: codec.tokenHash, dataVersion: opts.dataVersion, now, answers, cors: corsPolicy(opts.corsOrigins ?? null), metrics, logger,
+    limits: opts.limits ?? null, freshness, dataFault: opts.dataFault ?? null,
   });
   const settings: ApiSettings = {
     publicUrl: opts.publicUrl, webUrl: opts.webUrl, trustProxy: opts.trustProxy, lifecycleUrl: opts.lifecycleUrl, budgetOf: pipeline.budgetOf,

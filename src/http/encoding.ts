@@ -1,6 +1,7 @@
 // gzip for large JSON answers, to clients that accept it (gh and Octokit both do): a runs
 // page of the GitHub surface is repetitive JSON that gzip shrinks to a tenth or less, and on
 // such pages the transfer, not the lookup, is what a request costs.
+import { hashToken } from "../auth/tokens.ts";
 import { builtin } from "../builtins.ts";
 
 /** Smaller bodies travel as they are: below this, gzip saves too little to pay for itself. */
@@ -33,6 +34,8 @@ export interface Codec {
   gzip(bytes: Uint8Array, level: GzipLevel): Uint8Array<ArrayBuffer>;
   /** The inverse, for a remembered answer kept encoded and asked for by a client without gzip; the portable one when absent. */
   gunzip?(bytes: Uint8Array): Uint8Array<ArrayBuffer>;
+  /** A raw token's SHA-256 as the forge stores it (lowercase hex, src/auth/tokens.ts); the portable one when absent. */
+  tokenHash?(raw: string): string;
 }
 
 /**
@@ -45,8 +48,9 @@ export interface Codec {
 export type GzipLevel = 1 | 6;
 export const gzipLevel = { sent: 1, remembered: 6 } as const satisfies Record<string, GzipLevel>;
 
-/** node:zlib's gzip, and SHA-1 for the ETag. */
+/** node:zlib's gzip, SHA-1 for the ETag, and node:crypto's SHA-256 for tokens. */
 export const portableCodec: Codec = {
+  tokenHash: hashToken,
   digest: (bytes) => builtin("node:crypto").createHash("sha1").update(bytes).digest("hex"),
   gzip: (bytes, level) => new Uint8Array(builtin("node:zlib").gzipSync(bytes, { level })),
   gunzip: (bytes) => new Uint8Array(builtin("node:zlib").gunzipSync(bytes)),

@@ -29,6 +29,8 @@ export type Handler = (request: Request) => Response | Promise<Response>;
 
 export interface PipelineOptions {
   store: Store;
+  /** A raw token's hash as the forge stores it (the codec's); node:crypto's when absent. */
+  tokenHash?: (raw: string) => string;
   /** The database's change signal; absent: every request reads at a null version, and nothing is remembered. */
   dataVersion?: () => number;
   now(): number;
@@ -122,7 +124,7 @@ export class Pipeline {
     const routed = pathStart < shortestRoutableOrigin ? routable(request, url, pathStart) : request;
     const ctx = new RequestContext(
       requestIdFor(request.headers.get("x-request-id")), routed, url, origin,
-      this.opts.store, this.opts.dataVersion?.() ?? null, this.opts.now(), request, peer,
+      this.opts.store, this.opts.dataVersion?.() ?? null, this.opts.now(), request, peer, this.opts.tokenHash,
     );
     const entry: Entry = { ctx, startedAt: performance.now(), operational: isOneOf(operationalPaths, url, pathStart), rejection: null, charge: null };
     metrics.inFlight++;

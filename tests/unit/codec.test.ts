@@ -1,4 +1,4 @@
-// The ETag digest and gzip, in the executable's codec and the portable one: a tag changes
+// The ETag digest, gzip and the token hash, in the executable's codec and the portable one: a tag changes
 // with any byte of the answer and only with it, and gzip gives back the bytes it was given.
 import { gunzipSync } from "node:zlib";
 import { describe, expect, test } from "bun:test";
@@ -38,6 +38,16 @@ for (const [name, codec] of [["the executable's codec", bunCodec], ["the portabl
       expect(remembered.byteLength).toBeLessThan(sent.byteLength);
       expect(new Uint8Array(gunzipSync(sent))).toEqual(page);
       expect(new Uint8Array(gunzipSync(remembered))).toEqual(page);
+    });
+
+    test("a token's hash is the forge's: lowercase hex SHA-256 of its UTF-8 bytes", () => {
+      // FIPS 180-2's test vector, the demo token's hash as the seed stores it, and tokens of every
+      // length around SHA-256's block (55, 56, 64 bytes) with characters of two to four bytes.
+      expect(codec.tokenHash!("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+      const tokens = ["demo_alice_repo", "", "é", "トークン", "😀".repeat(9), ...[1, 55, 56, 63, 64, 65, 200].map((n) => "t".repeat(n))];
+      for (const token of tokens) {
+        expect(codec.tokenHash!(token)).toBe(new Bun.CryptoHasher("sha256").update(new TextEncoder().encode(token)).digest("hex"));
+      }
     });
   });
 }
