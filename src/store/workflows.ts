@@ -20,7 +20,7 @@ export function workflowQueries(db: ServiceDatabase) {
     // No LIMIT, by the primary key: see the runs' byId.
     .where(and(eq(workflows.repoId, p("repoId")), eq(workflows.id, p("id"))))
     .prepare());
-  const byFile = db.select().from(workflows)
+  const byFile = preparedOnFirstUse(() => db.select().from(workflows)
     .where(and(
       eq(workflows.repoId, p("repoId")),
       // Exact and case-sensitive, as GitHub's: `ci.yml` names `.shithub/workflows/ci.yml`,
@@ -28,7 +28,7 @@ export function workflowQueries(db: ServiceDatabase) {
       or(eq(workflows.path, p("path")), sql`substr(${workflows.path}, -length(${p("suffix")})) = ${p("suffix")}`),
     ))
     .orderBy(asc(workflows.id))
-    .limit(1).prepare();
+    .limit(1).prepare());
 
   return {
     listWorkflows(repoId: number, page: Slice): { workflows: Workflow[]; total: number } {
