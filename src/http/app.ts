@@ -134,6 +134,9 @@ export function createApp(opts: AppOptions): App {
     else console.error("internal_error", fields);
   };
 
+  /** The API's routes: the forge's /api/v1, and GitHub's at /api/v3 and at the root. */
+  const api = () => [forgeApi(settings), githubApi(settings, "/api/v3"), githubApi(settings, "")];
+
   const router = new Elysia()
     .use(errorHandling({ allowedMethods, logError }))
     // Hooks apply only to the routes registered after them: these two come first.
@@ -163,10 +166,8 @@ export function createApp(opts: AppOptions): App {
       const texts = [...others, { worker: worker?.number ?? 0, text: own }].sort((a, b) => a.worker - b.worker).map((t) => t.text);
       return new Response(texts.length === 1 ? own : mergeExpositions(texts), { headers: { "content-type": expositionContentType } });
     }, { detail: { hide: true } })
-    .use(docs(opts.docsAssets, version))
-    .use(forgeApi(settings))
-    .use(githubApi(settings, "/api/v3"))
-    .use(githubApi(settings, ""));
+    .use(docs(opts.docsAssets, version, api))
+    .use(api());
   router.compile();
   // router.fetch, not router.handle: handle wraps every answer in a promise, and a remembered
   // answer is ready at once (a sync throw is still caught by the pipeline).
