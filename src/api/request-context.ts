@@ -7,7 +7,6 @@
 // it gives the router, under a private symbol; `contextOf` is the one way back to it.
 import { ApiError } from "../errors.ts";
 import { decideAuthentication } from "../auth/access.ts";
-import { hashToken } from "../auth/tokens.ts";
 import type { Access, Authentication } from "../auth/access.ts";
 import type { Scope } from "../auth/scopes.ts";
 import type { DataVersion, FactsVersion, Store, TokenHolder } from "../store/index.ts";
@@ -53,7 +52,7 @@ export class RequestContext {
     private readonly received: Request,
     private readonly peer: Peer | null,
     /** A raw token's hash as the forge stores it. */
-    private readonly tokenHash: (raw: string) => string = hashToken,
+    private readonly tokenHash: (raw: string) => string,
   ) {}
 
   /** The client's address, as the server saw it; null over a unix socket or in-process. */

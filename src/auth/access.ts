@@ -6,7 +6,7 @@ import type { FactsVersion, RepositoryRecord, Store, TokenHolder } from "../stor
 import { canReadActions } from "./policy.ts";
 import { acceptedScopesHeader, hasScope } from "./scopes.ts";
 import type { Scope } from "./scopes.ts";
-import { hashToken, tokenFromAuthorization } from "./tokens.ts";
+import { tokenFromAuthorization } from "./tokens.ts";
 
 export interface Access {
   user: TokenHolder;
@@ -18,7 +18,7 @@ export type Authentication = TokenHolder | ApiError;
 
 /** The token's owner, if the Authorization header carries a valid token; else the 401, returned. */
 export function decideAuthentication(
-  store: Store, authorization: string | null, now: number, version: FactsVersion, tokenHash: (raw: string) => string = hashToken,
+  store: Store, authorization: string | null, now: number, version: FactsVersion, tokenHash: (raw: string) => string,
 ): Authentication {
   const raw = tokenFromAuthorization(authorization);
   if (raw === null) return new ApiError("unauthorized", "Requires authentication");

@@ -34,8 +34,8 @@ export interface Codec {
   gzip(bytes: Uint8Array, level: GzipLevel): Uint8Array<ArrayBuffer>;
   /** The inverse, for a remembered answer kept encoded and asked for by a client without gzip; the portable one when absent. */
   gunzip?(bytes: Uint8Array): Uint8Array<ArrayBuffer>;
-  /** A raw token's SHA-256 as the forge stores it (lowercase hex, src/auth/tokens.ts); the portable one when absent. */
-  tokenHash?(raw: string): string;
+  /** A raw token's SHA-256 as the forge stores it (lowercase hex, src/auth/tokens.ts). */
+  tokenHash(raw: string): string;
 }
 
 /**

@@ -29,8 +29,8 @@ export type Handler = (request: Request) => Response | Promise<Response>;
 
 export interface PipelineOptions {
   store: Store;
-  /** A raw token's hash as the forge stores it (the codec's); node:crypto's when absent. */
-  tokenHash?: (raw: string) => string;
+  /** A raw token's hash as the forge stores it (the codec's). */
+  tokenHash: (raw: string) => string;
   /** The database's change signal; absent: every request reads at a null version, and nothing is remembered. */
   dataVersion?: () => number;
   now(): number;

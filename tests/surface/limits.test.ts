@@ -244,7 +244,7 @@ describe("a slow handler: the concurrency cap and the deadline", () => {
     const { store } = await testApp();
     const metrics = new HttpMetrics();
     const pipeline = new Pipeline({
-      store, now: Date.now, answers: new Answers(portableCodec, 0), cors: corsPolicy(null), metrics, logger: null, limits: { ...defaultLimits, ...limits },
+      store, tokenHash: portableCodec.tokenHash, now: Date.now, answers: new Answers(portableCodec, 0), cors: corsPolicy(null), metrics, logger: null, limits: { ...defaultLimits, ...limits },
     });
     const peer = { address: () => "192.0.2.1" };
     return { serve: (request: Request) => pipeline.serve(request, peer, handler), metrics };

@@ -43,10 +43,10 @@ for (const [name, codec] of [["the executable's codec", bunCodec], ["the portabl
     test("a token's hash is the forge's: lowercase hex SHA-256 of its UTF-8 bytes", () => {
       // FIPS 180-2's test vector, the demo token's hash as the seed stores it, and tokens of every
       // length around SHA-256's block (55, 56, 64 bytes) with characters of two to four bytes.
-      expect(codec.tokenHash!("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+      expect(codec.tokenHash("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
       const tokens = ["demo_alice_repo", "", "é", "トークン", "😀".repeat(9), ...[1, 55, 56, 63, 64, 65, 200].map((n) => "t".repeat(n))];
       for (const token of tokens) {
-        expect(codec.tokenHash!(token)).toBe(new Bun.CryptoHasher("sha256").update(new TextEncoder().encode(token)).digest("hex"));
+        expect(codec.tokenHash(token)).toBe(new Bun.CryptoHasher("sha256").update(new TextEncoder().encode(token)).digest("hex"));
       }
     });
   });

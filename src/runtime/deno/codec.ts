@@ -35,5 +35,6 @@ export const denoCodec: Codec & { readonly digestName: string } = xxh3
       return hex(xxh3(bytes, n, seeds[0])) + hex(xxh3(bytes, n, seeds[1]));
     },
     gzip: portableCodec.gzip,
+    tokenHash: portableCodec.tokenHash,
   }
   : { digestName: "SHA-1 (node:crypto; libxxhash not found)", ...portableCodec };
