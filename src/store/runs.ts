@@ -113,6 +113,8 @@ export function runQueries(db: ServiceDatabase, factsAt: (version: DataVersion) 
     };
   };
   const base = () => db.select(getTableColumns(workflowRuns)).from(workflowRuns);
+  /** Every listing's order: newest first, id breaking ties. */
+  const runsNewestFirst = [desc(workflowRuns.createdAt), desc(workflowRuns.id)] as const;
 
   // One pair of prepared statements per combination of filters in use, built on first use:
   // the SQL shape (and so the index SQLite picks) depends on which filters are present.
@@ -123,13 +125,12 @@ export function runQueries(db: ServiceDatabase, factsAt: (version: DataVersion) 
   // the rows a deep page skips are never read), then just those rows, from the listing index
   // (0005_run_listing.sql), where a repository's runs lie side by side, not from the table.
   const pageWhere = (where: SQL | undefined) => {
-    const newestFirst = [desc(workflowRuns.createdAt), desc(workflowRuns.id)] as const;
     const keys = db.select({ createdAt: workflowRuns.createdAt, id: workflowRuns.id }).from(workflowRuns).where(where)
-      .orderBy(...newestFirst)
+      .orderBy(...runsNewestFirst)
       .limit(p("limit")).offset(p("offset"));
     return base()
       .where(and(eq(workflowRuns.repoId, p("repoId")), sql`(${workflowRuns.createdAt}, ${workflowRuns.id}) in ${keys}`))
-      .orderBy(...newestFirst).prepare();
+      .orderBy(...runsNewestFirst).prepare();
   };
   const preparePage = (keys: FilterKey[], filter: RunFilter) => pageWhere(whereFor(keys, filter));
   const prepareTotal = (keys: FilterKey[], filter: RunFilter) =>
@@ -167,7 +168,7 @@ export function runQueries(db: ServiceDatabase, factsAt: (version: DataVersion) 
     // One walk of the listing index from that day: the rows it skips are of that day only.
     const fromDay = preparedOnFirstUse(() => base()
       .where(and(eq(workflowRuns.repoId, p("repoId")), lt(workflowRuns.createdAt, p("bound"))))
-      .orderBy(desc(workflowRuns.createdAt), desc(workflowRuns.id))
+      .orderBy(...runsNewestFirst)
       .limit(p("limit")).offset(p("offset")).prepare());
     /** The day holding the run at `offset` and how many runs the newer days hold, if these counts reach it. */
     const dayOf = (counts: readonly (readonly [number, number, ...number[]])[], offset: number) => {
