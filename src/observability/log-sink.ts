@@ -12,7 +12,7 @@ export interface LogSink {
 
 const flushAtBytes = 64 * 1024;
 
-export function streamSink(stream: { write(chunk: string): unknown } = process.stdout, flushAfterMs = 50): LogSink {
+export function streamSink(stream: { write(chunk: string): unknown }, flushAfterMs = 50): LogSink {
   let pending = "";
   let timer: ReturnType<typeof setTimeout> | null = null;
   const flush = () => {

@@ -63,7 +63,7 @@ export function resolvedFormat(format: LogFormat | "auto", stdout: { isTTY?: boo
 
 /** Lines on stdout; `auto`: text on a terminal, JSON otherwise. */
 export function stdoutLogger(
-  level: LogLevel, format: LogFormat | "auto", stdout: { isTTY?: boolean; write(chunk: string): unknown } = process.stdout,
+  level: LogLevel, format: LogFormat | "auto", stdout: { isTTY?: boolean; write(chunk: string): unknown },
   worker?: number | "supervisor",
 ): Logger {
   return createLogger({ level, format: resolvedFormat(format, stdout), sink: streamSink(stdout), worker });
