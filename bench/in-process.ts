@@ -87,10 +87,11 @@ if (args.mix) {
       const t = performance.now();
       const headers = r.conditional ? { ...admin, "if-none-match": etags.get(r.path)! } : admin;
       await (await computing(new Request(`http://127.0.0.1:8080${r.path}`, { headers }))).arrayBuffer();
-      const kind = byKind.get(kindOf(r.path, r.conditional)) ?? { ms: 0, n: 0 };
+      const name = kindOf(r.path, r.conditional);
+      const kind = byKind.get(name) ?? { ms: 0, n: 0 };
       kind.ms += performance.now() - t;
       kind.n++;
-      byKind.set(kindOf(r.path, r.conditional), kind);
+      byKind.set(name, kind);
     }
     average = ((performance.now() - t0) / order.length) * 1000;
   }
