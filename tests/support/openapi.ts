@@ -53,7 +53,7 @@ export async function githubDescription() {
   };
 }
 
-export function expectValid(validate: ValidateFunction, value: unknown, what: string) {
+export function expectValid(validate: ValidateFunction, value: unknown, what: string, schema = "GitHub's schema") {
   const ok = validate(value);
-  if (!ok) throw new Error(`${what} does not match GitHub's schema:\n${JSON.stringify(validate.errors?.slice(0, 5), null, 2)}`);
+  if (!ok) throw new Error(`${what} does not match ${schema}:\n${JSON.stringify(validate.errors?.slice(0, 5), null, 2)}`);
 }

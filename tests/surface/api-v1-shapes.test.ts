@@ -8,6 +8,7 @@ import Ajv from "ajv";
 import type { ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import { testApp } from "../support/app.ts";
+import { expectValid } from "../support/openapi.ts";
 
 const token = "demo_erin_admin"; // the site admin: every repository is readable
 let req: Awaited<ReturnType<typeof testApp>>["req"];
@@ -30,7 +31,7 @@ beforeAll(async () => {
 });
 
 function held(kind: keyof typeof schemas, value: unknown, what: string) {
-  if (!validators[kind](value)) throw new Error(`${what} does not match the document:\n${JSON.stringify(validators[kind].errors?.slice(0, 5), null, 2)}`);
+  expectValid(validators[kind], value, what, "the service's OpenAPI document");
   // No field beyond the document's, none missing (each object's keys are its schema's properties).
   const object = kind === "run" ? schemas.run : schemas[kind].items!;
   const keys = Object.keys(object.properties!).sort();
