@@ -1,7 +1,7 @@
 // A sync in a process of its own, for bench/sync.ts: runs startSync and prints its log lines
 // and, twice a second, its status as JSON lines; at the end its peak RSS and CPU time.
 // Usage: bun bench/sync-follower.ts FROM_URL DB_FILE [--once] [--poll-ms N]
-import { bunSyncEdges } from "../src/runtime/bun/index.ts";
+import { bunSyncEdges } from "../src/runtime/bun/sync-edges.ts";
 import { startSync } from "../src/sync/index.ts";
 
 const [from, dbPath, ...rest] = process.argv.slice(2);

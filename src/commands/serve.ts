@@ -50,7 +50,7 @@ export async function serve(config: ServeConfig, runtime: Runtime, stdout: Stdou
 
   // A file is watched and, broken, brought back (served-database.ts); the sync, if any, writes
   // it on its own connection while the API reads it on another (WAL).
-  const served = dbFile === undefined ? null : servedDatabase(runtime, dbFile, config.syncFrom, log);
+  const served = dbFile === undefined ? null : await servedDatabase(runtime, dbFile, config.syncFrom, log);
   const demo = served === null ? await runtime.openEmbeddedDemo() : null;
   // From the signal on, /readyz says so (503): a load balancer checking it sends new clients elsewhere.
   let stopping = false;

@@ -9,8 +9,7 @@ import type { Log } from "../observability/log.ts";
 import type { OpenedDatabase, Runtime } from "../runtime/types.ts";
 import { createStore } from "../store/index.ts";
 import type { ServiceDatabase, Store } from "../store/index.ts";
-import { startSync } from "../sync/index.ts";
-import type { RunningSync } from "../sync/index.ts";
+import type { RunningSync, SyncOptions } from "../sync/index.ts";
 import { fileSyncHealth } from "../sync/heartbeat.ts";
 import type { FileSyncHealth } from "../sync/heartbeat.ts";
 
@@ -30,12 +29,21 @@ export interface ServedDatabase {
 }
 
 const checkMs = 200;
+
+async function syncCode(runtime: Runtime): Promise<{ startSync: (options: SyncOptions) => RunningSync; edges: SyncOptions["edges"] }> {
+  const [{ startSync }, edges] = await Promise.all([import("../sync/index.ts"), runtime.syncEdges()]);
+  return { startSync, edges };
+}
 /** Versions of successive files never meet: each file's change signal counts from 1. */
 const generationStride = 2 ** 32;
 
-export function servedDatabase(runtime: Runtime, path: string, syncFrom: string | undefined, log: Log): ServedDatabase {
-  const follow = (dbPath: string, once = false) => startSync({ edges: runtime.sync, from: syncFrom!, dbPath, log, once });
-  // The sync creates the file and its tables before it returns, so it starts first.
+/**
+ * The sync's code and edges are loaded only under --sync-from (before anything is opened: the
+ * sync creates the file and its tables before `startSync` returns, so it starts first).
+ */
+export async function servedDatabase(runtime: Runtime, path: string, syncFrom: string | undefined, log: Log): Promise<ServedDatabase> {
+  const syncing = syncFrom === undefined ? null : await syncCode(runtime);
+  const follow = (dbPath: string, once = false) => syncing!.startSync({ edges: syncing!.edges, from: syncFrom!, dbPath, log, once });
   let sync: RunningSync | null = syncFrom !== undefined ? follow(path) : null;
   let current: OpenedDatabase = runtime.openDatabaseFile(path);
   let store = createStore(current.db, current.readTransaction);

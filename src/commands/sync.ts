@@ -7,7 +7,7 @@ import { startSync } from "../sync/index.ts";
 
 export async function sync(config: SyncConfig, runtime: Runtime, stdout: Stdout): Promise<number> {
   const { log } = stdoutLogger(config.log.level, config.log.format, stdout);
-  const running = startSync({ edges: runtime.sync, from: config.from, dbPath: config.db, once: config.once, log });
+  const running = startSync({ edges: await runtime.syncEdges(), from: config.from, dbPath: config.db, once: config.once, log });
   const stop = () => void running.stop();
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);

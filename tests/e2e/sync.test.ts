@@ -12,7 +12,7 @@ import { seedPostgres } from "../../src/seed/postgres.ts";
 import { applyMigrations } from "../../db/migrations/apply.ts";
 import { openPostgresSource } from "../../src/sync/bun/postgres-source.ts";
 import { startSync } from "../../src/sync/index.ts";
-import { bunSyncEdges } from "../../src/runtime/bun/index.ts";
+import { bunSyncEdges } from "../../src/runtime/bun/sync-edges.ts";
 import type { RunningSync } from "../../src/sync/index.ts";
 import { copiedTables } from "../../src/sync/tables.ts";
 import { ownProcess, tempDir } from "../support/temp.ts";

@@ -1,15 +1,10 @@
 // Bun's runtime: bun:sqlite (with the wal-index change signal), Bun.serve, Bun's codec, the
-// files embedded in the executable, and Bun.sql for the sync's source.
-import { openPostgresSource } from "../../sync/bun/postgres-source.ts";
-import { openSqliteCopy } from "../../sync/bun/sqlite-copy.ts";
-import type { SyncEdges } from "../../sync/index.ts";
+// files embedded in the executable, and Bun.sql for the sync's source (sync-edges.ts).
 import type { Runtime } from "../types.ts";
 import { bunCodec } from "./codec.ts";
 import { openDatabaseFile, openEmbeddedDemo } from "./database.ts";
 import { embeddedDocsAssets } from "./embedded.ts";
 import { listen } from "./serve.ts";
-
-export const bunSyncEdges: SyncEdges = { openSource: openPostgresSource, openTarget: openSqliteCopy };
 
 export const bunRuntime: Runtime = {
   name: `bun ${Bun.version}`,
@@ -19,5 +14,5 @@ export const bunRuntime: Runtime = {
   codec: bunCodec,
   collectGarbage: () => Bun.gc(true),
   docsAssets: embeddedDocsAssets,
-  sync: bunSyncEdges,
+  syncEdges: async () => (await import("./sync-edges.ts")).bunSyncEdges,
 };
