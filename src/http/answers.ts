@@ -21,10 +21,11 @@ import { hasScope } from "../auth/scopes.ts";
 import type { Scope } from "../auth/scopes.ts";
 import type { RequestContext } from "../api/request-context.ts";
 import { SerializedJson } from "../api/serialized-json.ts";
-import type { JsonPart } from "../api/serialized-json.ts";
+import type { PlanStep } from "../api/serialized-json.ts";
 import type { Freshness } from "../store/index.ts";
 import { describedBy, entityTag, ifNoneMatch, matchesIfNoneMatch, varyOn } from "./conditional.ts";
 import { acceptsGzip, gzipFromBytes, gzipLevel, portableCodec } from "./encoding.ts";
+import { PlanWriter, plannedGzipFromBytes } from "./json-plan.ts";
 import type { Codec } from "./encoding.ts";
 import { handedOver } from "./route-headers.ts";
 import { jsonType } from "./errors.ts";
@@ -142,37 +143,6 @@ class RememberedAnswers {
   }
 }
 
-const utf8 = new TextEncoder();
-
-/**
- * The JSON of the answer being made, as UTF-8, in one buffer used again for every answer: a
- * runs page is 360 KB, and a new buffer of that size each time cost more than encoding into it
- * (the allocation, zero-filled, was most of the encoding's 60-100 µs). Only what outlives the
- * call is copied out of it: the gzip-encoded bytes are made anew, and a body sent or kept as
- * it is is a copy. Grows to the largest answer yet made.
- */
-class Scratch {
-  private buffer = new Uint8Array(1 << 20);
-
-  /** The parts' UTF-8 bytes, one after the other, valid until the next call. */
-  encode(parts: readonly JsonPart[]): Uint8Array {
-    // A UTF-16 code unit is at most three bytes of UTF-8.
-    let most = 0;
-    for (const part of parts) most += typeof part === "string" ? part.length * 3 : part.byteLength;
-    if (most > this.buffer.byteLength) this.buffer = new Uint8Array(most);
-    const buffer = this.buffer;
-    let at = 0;
-    for (const part of parts) {
-      if (typeof part === "string") at += utf8.encodeInto(part, buffer.subarray(at)).written;
-      else {
-        buffer.set(part, at);
-        at += part.byteLength;
-      }
-    }
-    return buffer.subarray(0, at);
-  }
-}
-
 export class Answers {
   private readonly remembered: RememberedAnswers | null;
   /** The changes as the last request to begin read them. */
@@ -185,7 +155,7 @@ export class Answers {
     this.gunzip = codec.gunzip ?? portableCodec.gunzip!;
   }
 
-  private readonly scratch = new Scratch();
+  private readonly writer = new PlanWriter();
 
   /** Bytes counted and entries held by the remembered answers. */
   get usage(): { bytes: number; entries: number } {
@@ -235,11 +205,14 @@ export class Answers {
    */
   answer(ctx: RequestContext, value: object, set: { headers: Record<string, unknown> }): Response {
     const request = ctx.request;
-    const bytes = this.scratch.encode(value instanceof SerializedJson ? value.parts : [JSON.stringify(value)]);
+    // A writer's steps mark what repeats; any other value is one new text.
+    const written = value instanceof SerializedJson;
+    const plan = written ? value.plan : [JSON.stringify(value)];
+    const bytes = this.writer.write(plan);
     const tag = entityTag(bytes, set.headers, this.codec.digest);
     const notModified = matchesIfNoneMatch(request.headers.get("if-none-match"), tag);
     const large = bytes.byteLength >= gzipFromBytes;
-    // A small answer travels as it is: one copy out of the scratch, sent and kept.
+    // A small answer travels as it is: one copy out of the writer's buffer, sent and kept.
     const plain = large ? null : bytes.slice();
     const grant = ctx.grant;
     const fresh = this.fresh;
@@ -249,7 +222,7 @@ export class Answers {
       && request.method === "GET" && ctx.route !== null;
     // One encoding per answer: made for a client that takes it, or for the cache, which keeps a large answer only encoded.
     const gzipped = large && (remember || (!notModified && acceptsGzip(request.headers.get("accept-encoding"))))
-      ? this.codec.gzip(bytes, remember ? gzipLevel.remembered : gzipLevel.sent)
+      ? this.gzip(written ? plan : null, bytes, remember)
       : null;
     if (remember) {
       const headers: Record<string, string> = {};
@@ -266,6 +239,19 @@ export class Answers {
       return new Response(gzipped, { status: 200, headers: handedOver(set, { "content-type": jsonType, "content-encoding": "gzip" }) });
     }
     return new Response(plain ?? bytes.slice(), { status: 200, headers: handedOver(set, { "content-type": jsonType }) });
+  }
+
+  /**
+   * One answer sent and forgotten: from a writer's steps (json-plan.ts) when it is large (a
+   * runs page) and the codec has a CRC-32, else zlib's fastest level. One also remembered:
+   * zlib's level 6, for the memory it saves.
+   */
+  private gzip(plan: readonly PlanStep[] | null, bytes: Uint8Array, remember: boolean): Uint8Array<ArrayBuffer> {
+    if (!remember && plan !== null && bytes.byteLength >= plannedGzipFromBytes && this.codec.crc32) {
+      const planned = this.writer.gzip(plan, this.codec.crc32);
+      if (planned !== null) return planned;
+    }
+    return this.codec.gzip(bytes, remember ? gzipLevel.remembered : gzipLevel.sent);
   }
 
   private preparedHeaders(key: string, hit: Remembered, scopes: string): PreparedHeaders {

@@ -36,11 +36,17 @@ export interface Codec {
   gunzip?(bytes: Uint8Array): Uint8Array<ArrayBuffer>;
   /** A raw token's SHA-256 as the forge stores it (lowercase hex, src/auth/tokens.ts). */
   tokenHash(raw: string): string;
+  /**
+   * CRC-32 (gzip's), for an answer gzip-encoded from its writer's steps (json-plan.ts).
+   * Absent: every answer is encoded by `gzip`.
+   */
+  crc32?(bytes: Uint8Array): number;
 }
 
 /**
  * Which zlib level an answer is encoded at, once, on its request's own time. One sent and then
- * forgotten: level 1, the fastest. One also remembered: level 6, which costs a third more than
+ * forgotten: level 1, the fastest (a large runs page is encoded from its writer's steps
+ * instead where the codec has a CRC-32: json-plan.ts). One also remembered: level 6, which costs a third more than
  * level 1 on a runs page (260 against 195 µs) and keeps it in 40% of the memory (9.6 against
  * 23.7 KB: level 6's longer match search finds the page's sixty copies of its repository
  * whole), so that the same budget holds two and a half times the answers.
@@ -48,9 +54,10 @@ export interface Codec {
 export type GzipLevel = 1 | 6;
 export const gzipLevel = { sent: 1, remembered: 6 } as const satisfies Record<string, GzipLevel>;
 
-/** node:zlib's gzip, SHA-1 for the ETag, and node:crypto's SHA-256 for tokens. */
+/** node:zlib's gzip and CRC-32, SHA-1 for the ETag, and node:crypto's SHA-256 for tokens. */
 export const portableCodec: Codec = {
   tokenHash: hashToken,
+  crc32: (bytes) => builtin("node:zlib").crc32(bytes),
   digest: (bytes) => builtin("node:crypto").createHash("sha1").update(bytes).digest("hex"),
   gzip: (bytes, level) => new Uint8Array(builtin("node:zlib").gzipSync(bytes, { level })),
   gunzip: (bytes) => new Uint8Array(builtin("node:zlib").gunzipSync(bytes)),

@@ -1,6 +1,7 @@
 // Every object the GitHub-compatible surface returns, validated against GitHub's published
 // OpenAPI description (@octokit/openapi): the operation's 200 schema, required fields,
 // types, nullability and formats, over runs in every state the seeded data holds.
+import { gunzipSync, gzipSync } from "node:zlib";
 import { beforeAll, describe, expect, test } from "bun:test";
 import type { Database } from "bun:sqlite";
 import type { ValidateFunction } from "ajv";
@@ -9,6 +10,8 @@ import { testApp } from "../support/app.ts";
 import { expectValid, githubDescription } from "../support/openapi.ts";
 import { walksEveryRoute } from "../support/timeouts.ts";
 import { repositoryView } from "../../src/api/github/present/repository.ts";
+import { gzipFromBytes } from "../../src/http/encoding.ts";
+import { plannedGzipFromBytes } from "../../src/http/json-plan.ts";
 import { workflowRun } from "../../src/api/github/present/run.ts";
 
 let req: Awaited<ReturnType<typeof testApp>>["req"];
@@ -83,6 +86,55 @@ describe("GitHub's OpenAPI description", () => {
     expect([...kinds].some((k) => k.startsWith("false"))).toBe(true);
     expect([...kinds].some((k) => k.endsWith("false"))).toBe(true);
     expect([...kinds]).toContain("true/true/true");
+  }, walksEveryRoute);
+
+  test("a computed runs page or run, gzip-encoded (a large page from its writer's steps), is its JSON exactly, and about as small as zlib's fastest makes it", async () => {
+    // Every answer computed (nothing remembered): a large page is gzip-encoded from the steps its
+    // writer made (src/http/json-plan.ts), with references for what repeats, not by zlib; a run
+    // or a small page by zlib.
+    const computing = await testApp({ responseCacheBytes: 0 });
+    const repos = sql.query<{ owner: string; name: string; runs: number }, []>(
+      `SELECT a.login AS owner, p.name, (SELECT count(*) FROM workflow_runs r WHERE r.repo_id = p.id) AS runs
+         FROM repositories p JOIN accounts a ON a.id = p.owner_id WHERE p.deleted_at IS NULL AND p.actions_enabled = 1`,
+    ).all();
+    const fetched = async (path: string, encoding: string | null) => {
+      const res = await computing.req(path, { token: "demo_erin_admin", headers: encoding ? { "accept-encoding": encoding } : {} });
+      expect(res.status).toBe(200);
+      return { bytes: new Uint8Array(await res.arrayBuffer()), encoding: res.headers.get("content-encoding") };
+    };
+    let pages = 0;
+    for (const { owner, name, runs } of repos.filter((r) => r.runs > 0)) {
+      const base = `/api/v3/repos/${owner}/${name}/actions/runs`;
+      const paths = [base, `${base}?per_page=100`, `${base}?per_page=7&page=2`];
+      const latest = sql.query<{ id: number }, [string, string]>(
+        `SELECT r.id FROM workflow_runs r JOIN repositories p ON p.id = r.repo_id JOIN accounts a ON a.id = p.owner_id
+           WHERE a.login = ? AND p.name = ? ORDER BY r.created_at DESC, r.id DESC LIMIT 1`,
+      ).get(owner, name)!;
+      paths.push(`${base}/${latest.id}`);
+      for (const path of paths) {
+        const plain = await fetched(path, null);
+        const gzipped = await fetched(path, "gzip");
+        expect(plain.encoding).toBeNull();
+        // A small answer (an empty page) travels as it is.
+        if (plain.bytes.byteLength < gzipFromBytes) {
+          expect(gzipped.encoding).toBeNull();
+          continue;
+        }
+        expect(gzipped.encoding).toBe("gzip");
+        expect(new Uint8Array(gunzipSync(gzipped.bytes))).toEqual(plain.bytes);
+        // Which encoder made it: the steps' writes "unknown" as the gzip header's system (255), zlib its own.
+        expect(gzipped.bytes[9] === 255).toBe(plain.bytes.byteLength >= plannedGzipFromBytes);
+        // What it saves in work costs few bytes: its literals take 8 bits each where zlib's
+        // dynamic codes take fewer, so a page of ten runs comes out up to a quarter larger than
+        // zlib's level 1 makes it, and a page of thirty about as large (0.93-1.25 of it here).
+        if (path === base && runs >= 10) {
+          expect(gzipped.bytes.byteLength).toBeLessThanOrEqual(gzipSync(plain.bytes, { level: 1 }).byteLength * 1.3);
+          pages++;
+        }
+      }
+    }
+    expect(pages).toBeGreaterThan(0);
+    computing.close();
   }, walksEveryRoute);
 
   test("actions/list-workflow-runs (one workflow, by id and by file name)", async () => {

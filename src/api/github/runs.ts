@@ -6,7 +6,7 @@ import type { Access } from "../../auth/access.ts";
 import { ApiError } from "../../errors.ts";
 import type { RunFilter } from "../../store/index.ts";
 import type { ApiSettings } from "../settings.ts";
-import { SerializedJson } from "../serialized-json.ts";
+import { JsonWriter } from "../serialized-json.ts";
 import { RepoParams, authResponses } from "../model.ts";
 import { pageHeaders, pageRequest } from "../pagination.ts";
 import type { RequestContext } from "../request-context.ts";
@@ -16,7 +16,7 @@ import { routeDoc } from "./docs.ts";
 import { findAttempt, findRun, findWorkflow } from "../lookup.ts";
 import { AttemptParams, RunParams, RunQuery, RunsQuery, WorkflowParams } from "./model.ts";
 import { repositoryView } from "./present/repository.ts";
-import { workflowRun, workflowRunJson, workflowRunsJson } from "./present/run.ts";
+import { workflowRun, workflowRunJson, writeWorkflowRuns } from "./present/run.ts";
 import { statusFilter } from "./status.ts";
 import { surfaceUrls } from "./urls.ts";
 
@@ -63,7 +63,11 @@ export function runRoutes(settings: ApiSettings, prefix: string) {
     const surface = surfaceUrls(settings, ctx, prefix);
     pageHeaders(set, surface.origin, ctx.url, page, total);
     const view = repositoryView(access.repo, surface);
-    return new SerializedJson([`{"total_count":${total},"workflow_runs":`, ...workflowRunsJson(runs, view), "}"]);
+    const w = new JsonWriter();
+    w.write`{"total_count":${total},"workflow_runs":`;
+    writeWorkflowRuns(w, runs, view);
+    w.literal("}");
+    return w.done();
   };
 
   return new Elysia()
@@ -88,7 +92,7 @@ export function runRoutes(settings: ApiSettings, prefix: string) {
     })
     .get("/repos/:owner/:repo/actions/runs/:run_id", ({ access, ctx, params }) => {
       const run = findRun(ctx, access.repo.id, params.run_id);
-      return new SerializedJson(workflowRunJson(run, repositoryView(access.repo, surfaceUrls(settings, ctx, prefix))));
+      return workflowRunJson(run, repositoryView(access.repo, surfaceUrls(settings, ctx, prefix)));
     }, {
       repoAccess: "repo:read",
       params: RunParams,

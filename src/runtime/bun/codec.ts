@@ -12,5 +12,6 @@ export const bunCodec: Codec = {
   digest: (bytes) => hex(Bun.hash.xxHash3(bytes, 0n)) + hex(Bun.hash.xxHash3(bytes, 0x9e3779b97f4a7c15n)),
   gzip: (bytes, level) => Bun.gzipSync(bytes as Uint8Array<ArrayBuffer>, { level }),
   gunzip: (bytes) => Bun.gunzipSync(bytes as Uint8Array<ArrayBuffer>),
+  crc32: (bytes) => Bun.hash.crc32(bytes),
   tokenHash: (raw) => Bun.SHA256.hash(raw, "hex"),
 };

@@ -35,6 +35,7 @@ export const denoCodec: Codec & { readonly digestName: string } = xxh3
       return hex(xxh3(bytes, n, seeds[0])) + hex(xxh3(bytes, n, seeds[1]));
     },
     gzip: portableCodec.gzip,
+    crc32: portableCodec.crc32,
     tokenHash: portableCodec.tokenHash,
   }
   : { digestName: "SHA-1 (node:crypto; libxxhash not found)", ...portableCodec };

@@ -1,11 +1,13 @@
 // GitHub's `workflow-run` from a forge run. Each run is its own check suite here, so
 // check_suite_id is the run's id (and the `check_suite_id` filter matches on it).
 import type { RunRecord } from "../../../store/index.ts";
-import type { JsonPart } from "../../serialized-json.ts";
+import { JsonWriter, Repeated } from "../../serialized-json.ts";
+import type { Written } from "../../serialized-json.ts";
+import type { SerializedJson } from "../../serialized-json.ts";
 import { isoSeconds } from "../../time.ts";
 import { nodeId } from "../node-id.ts";
 import { githubStatus } from "../status.ts";
-import { simpleUser } from "./account.ts";
+import { simpleUser, simpleUserJson } from "./account.ts";
 import { repositoryJson } from "./repository.ts";
 import type { RepositoryView } from "./repository.ts";
 
@@ -84,59 +86,67 @@ export function workflowRun(run: RunRecord, view: RepositoryView, shown: RunShow
   };
 }
 
-/** What the runs of one answer share: their repository's URLs, escaped once, and their actors, serialized once. */
+/** What the runs of one answer share: their repository's URLs, escaped once, and the texts they repeat. */
 class RunWriter {
-  private readonly runUrl: string;
-  private readonly htmlRunUrl: string;
-  private readonly checkSuiteUrl: string;
-  private readonly workflowUrl: string;
-  private readonly users = new Map<number, string>();
+  private readonly runUrl: Repeated;
+  private readonly htmlRunUrl: Repeated;
+  private readonly checkSuiteUrl: Repeated;
+  private readonly workflowUrl: Repeated;
+  /** Texts that runs share (a push's sha, title and time; workflow names, branches): the same Repeated for the same text. */
+  private readonly shared = new Map<string, Repeated>();
   /** The repository, serialized once for the repository and surface (present/repository.ts). */
-  private readonly repository: Uint8Array;
-  private readonly headRepositoryId: string;
+  private readonly repository: Repeated;
 
-  constructor(private readonly view: RepositoryView) {
+  /** `page`: the runs of a listing, which share texts; else one run alone. */
+  constructor(private readonly view: RepositoryView, private readonly page: boolean) {
     const api = view.urls.api;
-    this.runUrl = opening(`${api}/actions/runs/`);
-    this.htmlRunUrl = opening(`${view.urls.web}/actions/runs/`);
-    this.checkSuiteUrl = opening(`${api}/check-suites/`);
-    this.workflowUrl = opening(`${api}/actions/workflows/`);
+    this.runUrl = new Repeated(opening(`${api}/actions/runs/`));
+    this.htmlRunUrl = new Repeated(opening(`${view.urls.web}/actions/runs/`));
+    this.checkSuiteUrl = new Repeated(opening(`${api}/check-suites/`));
+    this.workflowUrl = new Repeated(opening(`${api}/actions/workflows/`));
     this.repository = repositoryJson(view);
-    this.headRepositoryId = `,"head_repository_id":${view.record.id}}`;
   }
 
-  /** A run: its own text, then its repository twice, as parts of the answer. */
-  write(run: RunRecord, out: JsonPart[], before = ""): void {
-    out.push(`${before}${this.text(run)},"repository":`, this.repository, `,"head_repository":`, this.repository, this.headRepositoryId);
+  /** A text the run writes twice (its sha, title, time): within a page, shared with the runs that have it too. */
+  private twice(text: string): Repeated {
+    if (!this.page) return new Repeated(text);
+    let repeated = this.shared.get(text);
+    if (repeated === undefined) this.shared.set(text, (repeated = new Repeated(text)));
+    return repeated;
   }
 
-  private user(account: NonNullable<RunRecord["actor"]>): string {
-    let json = this.users.get(account.id);
-    if (json === undefined) this.users.set(account.id, (json = q(simpleUser(account, this.view.surface))));
-    return json;
+  /** A text the run writes once: within a page, shared with the runs that have it too (a workflow's name, a branch). */
+  private once(text: string): Written {
+    return this.page ? this.twice(text) : text;
   }
 
-  /** The run's text up to its repository. */
-  private text(run: RunRecord): string {
+  /**
+   * A run, as `workflowRun` gives it. Every string that comes from the data goes through
+   * JSON.stringify; what the run repeats (its URL, sha, title and creation time, its actors,
+   * its repository) is written as a Repeated, and so is each template's fixed text.
+   */
+  write(run: RunRecord, w: JsonWriter): void {
     const id = run.id;
-    const url = `${this.runUrl}${id}`;
-    const createdAt = q(isoSeconds(run.createdAt));
-    const title = q(run.displayTitle);
-    const sha = q(run.headSha);
-    return `{"id":${id},"name":${q(run.workflowName)},"node_id":"${nodeId("WorkflowRun", id)}","check_suite_id":${id}`
-      + `,"check_suite_node_id":"${nodeId("CheckSuite", id)}","head_branch":${q(run.headRef)},"head_sha":${sha}`
-      + `,"path":${q(run.workflowFile)},"display_title":${title},"run_number":${run.runNumber},"run_attempt":${run.runAttempt}`
-      + `,"referenced_workflows":[],"event":${q(run.event)},"status":"${githubStatus(run.status)}","conclusion":${q(run.conclusion)}`
-      + `,"workflow_id":${run.workflowId},"url":${url}","html_url":${this.htmlRunUrl}${id}","pull_requests":[]`
-      + `,"created_at":${createdAt},"updated_at":${q(isoSeconds(run.updatedAt))}`
-      + (run.actor ? `,"actor":${this.user(run.actor)}` : "")
-      + (run.triggeringActor ? `,"triggering_actor":${this.user(run.triggeringActor)}` : "")
-      + (run.startedAt !== null ? `,"run_started_at":${q(isoSeconds(run.startedAt))}` : "")
-      + `,"jobs_url":${url}/jobs","logs_url":${url}/logs","check_suite_url":${this.checkSuiteUrl}${id}"`
-      + `,"artifacts_url":${url}/artifacts","cancel_url":${url}/cancel","rerun_url":${url}/rerun"`
-      + `,"previous_attempt_url":${run.runAttempt > 1 ? `${url}/attempts/${run.runAttempt - 1}"` : "null"}`
-      + `,"workflow_url":${this.workflowUrl}${run.workflowId}"`
-      + `,"head_commit":{"id":${sha},"tree_id":"","message":${title},"timestamp":${createdAt},"author":null,"committer":null}`;
+    const url = new Repeated([this.runUrl, String(id)]);
+    const createdAt = this.twice(q(isoSeconds(run.createdAt)));
+    const title = this.twice(q(run.displayTitle));
+    const sha = this.twice(q(run.headSha));
+    w.write`{"id":${id},"name":${this.once(q(run.workflowName))},"node_id":"${nodeId("WorkflowRun", id)}","check_suite_id":${id}`;
+    w.write`,"check_suite_node_id":"${nodeId("CheckSuite", id)}","head_branch":${this.once(q(run.headRef))},"head_sha":${sha}`;
+    w.write`,"path":${this.once(q(run.workflowFile))},"display_title":${title},"run_number":${run.runNumber},"run_attempt":${run.runAttempt}`;
+    w.write`,"referenced_workflows":[],"event":${this.once(q(run.event))},"status":"${githubStatus(run.status)}","conclusion":${this.once(q(run.conclusion))}`;
+    w.write`,"workflow_id":${run.workflowId},"url":${url}","html_url":${this.htmlRunUrl}${id}","pull_requests":[]`;
+    w.write`,"created_at":${createdAt},"updated_at":${q(isoSeconds(run.updatedAt))}`;
+    if (run.actor) w.write`,"actor":${simpleUserJson(run.actor, this.view.surface)}`;
+    if (run.triggeringActor) w.write`,"triggering_actor":${simpleUserJson(run.triggeringActor, this.view.surface)}`;
+    if (run.startedAt !== null) w.write`,"run_started_at":${q(isoSeconds(run.startedAt))}`;
+    w.write`,"jobs_url":${url}/jobs","logs_url":${url}/logs","check_suite_url":${this.checkSuiteUrl}${id}"`;
+    w.write`,"artifacts_url":${url}/artifacts","cancel_url":${url}/cancel","rerun_url":${url}/rerun","previous_attempt_url":`;
+    if (run.runAttempt > 1) w.write`${url}/attempts/${run.runAttempt - 1}"`;
+    else w.literal("null");
+    w.write`,"workflow_url":${this.workflowUrl}${run.workflowId}"`;
+    w.write`,"head_commit":{"id":${sha},"tree_id":"","message":${title},"timestamp":${createdAt},"author":null,"committer":null}`;
+    w.write`,"repository":${this.repository},"head_repository":${this.repository},"head_repository_id":${this.view.record.id}}`;
   }
 }
 
@@ -145,29 +155,32 @@ const q = JSON.stringify;
 const opening = (text: string) => q(text).slice(0, -1);
 
 /**
- * A page of runs as JSON, in parts: the same text as JSON.stringify of `workflowRun` for each run,
- * field for field and in the same order (tests/surface/github-shapes.test.ts holds the two
- * equal over every run of the seeded data). Written out rather than built as objects and
- * stringified: a page is 30 to 100 runs of about 40 fields each, and this is most of what a
- * computed page costs. Most of a run is its repository, twice (8.7 KB of 12 KB), and its
- * actors: the repository is serialized and encoded once for as long as its record stands
- * (present/repository.ts) and the answer copies its bytes into each run, each actor is
- * serialized once per page. Every string that comes from the data goes through JSON.stringify; the URLs' common
- * beginnings are escaped once per page.
+ * A page of runs as JSON, written into `w`: the same text as JSON.stringify of `workflowRun`
+ * for each run, field for field and in the same order (tests/surface/github-shapes.test.ts
+ * holds the two equal over every run of the seeded data). Written out rather than built as
+ * objects and stringified: a page is 30 to 100 runs of about 40 fields each, and this is most
+ * of what a computed page costs. Most of a run is its repository, twice (8.7 KB of 12 KB),
+ * and its actors: the repository is serialized once for as long as its record stands
+ * (present/repository.ts), each actor for as long as its account record (present/account.ts),
+ * and both are written as Repeated, as is
+ * every template's fixed text, so that gzip sends them as references to their last copy
+ * (src/http/json-plan.ts). The URLs' common beginnings are escaped once per page.
  */
-export function workflowRunsJson(runs: readonly RunRecord[], view: RepositoryView): JsonPart[] {
-  const writer = new RunWriter(view);
-  const out: JsonPart[] = [];
-  for (let i = 0; i < runs.length; i++) writer.write(runs[i]!, out, i === 0 ? "[" : ",");
-  out.push(runs.length === 0 ? "[]" : "]");
-  return out;
+export function writeWorkflowRuns(w: JsonWriter, runs: readonly RunRecord[], view: RepositoryView): void {
+  const writer = new RunWriter(view, true);
+  w.literal("[");
+  for (let i = 0; i < runs.length; i++) {
+    if (i > 0) w.literal(",");
+    writer.write(runs[i]!, w);
+  }
+  w.literal("]");
 }
 
-/** One run as JSON, in parts: the text of `workflowRun` (not through an attempt), as a page writes each run. */
-export function workflowRunJson(run: RunRecord, view: RepositoryView): JsonPart[] {
-  const out: JsonPart[] = [];
-  new RunWriter(view).write(run, out);
-  return out;
+/** One run as JSON: the text of `workflowRun` (not through an attempt), as a page writes each run. */
+export function workflowRunJson(run: RunRecord, view: RepositoryView): SerializedJson {
+  const w = new JsonWriter();
+  new RunWriter(view, false).write(run, w);
+  return w.done();
 }
 
 export type WorkflowRunObject = ReturnType<typeof workflowRun>;
