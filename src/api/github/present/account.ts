@@ -3,6 +3,7 @@
 import type { SurfaceUrls } from "../urls.ts";
 import { nodeId } from "../node-id.ts";
 import { Repeated } from "../../serialized-json.ts";
+import { keptPerSurface } from "./kept.ts";
 
 export interface AccountFacts {
   id: number;
@@ -43,13 +44,8 @@ export type SimpleUser = ReturnType<typeof simpleUser>;
  * The simple user as JSON, kept per account record and surface, as a composite Repeated: an
  * answer writes its first copy with the account's URL (fifteen of its fields begin with it)
  * as a Repeated, and the texts between as Repeated every account shares (a field's name and
- * the rest of its URL), its later copies whole. The store keeps one record object per account
- * until a write to the accounts (store/runs.ts: the runs' actors), so this lives as long as
- * the facts it was made of.
+ * the rest of its URL), its later copies whole; kept per account record (kept.ts).
  */
-const serialized = new WeakMap<AccountFacts, Map<string, Repeated>>();
-/** Surfaces a record keeps its text for (hosts and prefixes a request can name, behind --trust-proxy). */
-const surfacesPerRecord = 4;
 /** The texts between an account's URLs, shared by every account; a few dozen, but for those holding data: cleared at this many. */
 const between = new Map<string, Repeated>();
 const mostBetween = 4096;
@@ -63,16 +59,7 @@ function shared(piece: string): Repeated {
   return repeated;
 }
 
-export function simpleUserJson(account: AccountFacts, surface: SurfaceUrls): Repeated {
-  const key = `${surface.api}\n${surface.html}`;
-  let bySurface = serialized.get(account);
-  if (bySurface === undefined) serialized.set(account, (bySurface = new Map()));
-  let json = bySurface.get(key);
-  if (json === undefined) {
-    const user = simpleUser(account, surface);
-    json = Repeated.around(JSON.stringify(user), new Repeated(JSON.stringify(user.url).slice(1, -1)), shared);
-    if (bySurface.size >= surfacesPerRecord) bySurface.clear();
-    bySurface.set(key, json);
-  }
-  return json;
-}
+export const simpleUserJson = keptPerSurface((account: AccountFacts, surface: SurfaceUrls) => {
+  const user = simpleUser(account, surface);
+  return Repeated.around(JSON.stringify(user), new Repeated(JSON.stringify(user.url).slice(1, -1)), shared);
+});

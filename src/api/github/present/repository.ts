@@ -7,6 +7,7 @@ import { repositoryUrls } from "../urls.ts";
 import type { RepositoryUrls, SurfaceUrls } from "../urls.ts";
 import { simpleUser } from "./account.ts";
 import { Repeated } from "../../serialized-json.ts";
+import { keptPerSurface } from "./kept.ts";
 
 export function minimalRepository(repo: RepositoryRecord, surface: SurfaceUrls, urls: RepositoryUrls) {
   const r = urls.api;
@@ -89,26 +90,16 @@ export function repositoryView(repo: RepositoryRecord, surface: SurfaceUrls): Re
  * The minimal repository as JSON, kept per repository record and surface, as a composite
  * Repeated (src/api/serialized-json.ts): an answer writes its first copy with the
  * repository's URL as a Repeated of its own (it begins forty-odd of the fields), every later
- * copy whole. The store keeps one record object per repository for as long as nothing the
- * auth chain reads was written (versioned-cache.ts), so this lives exactly as long as the
- * facts it was made of: a new record, new text. 4.5 KB a repository, held once (each run
- * has it twice: repository and head_repository, three quarters of its text).
+ * copy whole; kept per repository record (kept.ts): a new record, new text. 4.5 KB a
+ * repository, held once (each run has it twice: repository and head_repository, three
+ * quarters of its text).
  */
-const serialized = new WeakMap<RepositoryRecord, Map<string, Repeated>>();
-/** Surfaces a record keeps its text for (hosts and prefixes a request can name, behind --trust-proxy). */
-const surfacesPerRecord = 4;
+const kept = keptPerSurface((record: RepositoryRecord, surface: SurfaceUrls) => {
+  const view = new RepositoryView(record, surface);
+  // Its first copy in an answer with its URL (forty-odd times in it) as a Repeated.
+  return Repeated.around(JSON.stringify(view.minimal), new Repeated(JSON.stringify(view.urls.api).slice(1, -1)));
+});
 
 export function repositoryJson(view: RepositoryView): Repeated {
-  const { record, surface } = view;
-  const key = `${surface.api}\n${surface.html}`;
-  let bySurface = serialized.get(record);
-  if (bySurface === undefined) serialized.set(record, (bySurface = new Map()));
-  let json = bySurface.get(key);
-  if (json === undefined) {
-    // Its first copy in an answer with its URL (forty-odd times in it) as a Repeated.
-    json = Repeated.around(JSON.stringify(view.minimal), new Repeated(JSON.stringify(view.urls.api).slice(1, -1)));
-    if (bySurface.size >= surfacesPerRecord) bySurface.clear();
-    bySurface.set(key, json);
-  }
-  return json;
+  return kept(view.record, view.surface);
 }
