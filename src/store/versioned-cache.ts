@@ -31,11 +31,17 @@ export class VersionedCache<V> {
   private version: number | null = null;
   private bytes = 0;
 
+  /** What each entry was counted at, when values differ in size (`bytesOf`). */
+  private readonly costs: Map<string, number> | null;
+
   /**
    * `valueBytes`: what a value costs in memory besides the entry, an estimate on the safe side
-   * (a record of a few short strings: a few hundred bytes; a number or boolean: 0).
+   * (a record of a few short strings: a few hundred bytes; a number or boolean: 0); or
+   * `bytesOf`, for values whose size varies (arrays of counts).
    */
-  constructor(private readonly maxBytes: number, private readonly valueBytes: number) {}
+  constructor(private readonly maxBytes: number, private readonly valueBytes: number, private readonly bytesOf?: (value: V) => number) {
+    this.costs = bytesOf ? new Map() : null;
+  }
 
   /** Bytes accounted for (keys, values and overhead), for the tests. */
   get size(): { entries: number; bytes: number } {
@@ -50,21 +56,24 @@ export class VersionedCache<V> {
     if (version === null) return compute();
     if (version !== this.version) {
       this.entries.clear();
+      this.costs?.clear();
       this.bytes = 0;
       this.version = version;
     }
     let value = this.entries.get(key);
     if (value === undefined) {
       value = compute();
-      const cost = VersionedCache.cost(key, this.valueBytes);
+      const cost = VersionedCache.cost(key, this.bytesOf ? this.bytesOf(value) : this.valueBytes);
       // A key that would take more than a sixteenth of the budget is computed every time.
       if (cost > this.maxBytes / 16) return value;
       while (this.bytes + cost > this.maxBytes && this.entries.size > 0) {
         const oldest = this.entries.keys().next().value!;
         this.entries.delete(oldest);
-        this.bytes -= VersionedCache.cost(oldest, this.valueBytes);
+        this.bytes -= this.costs?.get(oldest) ?? VersionedCache.cost(oldest, this.valueBytes);
+        this.costs?.delete(oldest);
       }
       this.entries.set(key, value);
+      this.costs?.set(key, cost);
       this.bytes += cost;
     }
     return value;

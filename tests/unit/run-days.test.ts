@@ -62,6 +62,28 @@ describe("run_days", () => {
     expect(store.listRuns(repoId, { event: "push" }, { limit: 1, offset: 0 }, null).total).toBeLessThan(before);
   });
 
+  test("a repository's counts are read once a data version: a write seen under a new version, never under the old", () => {
+    const [first, second] = [repoIds[0]!, repoIds[1]!];
+    const bump = (repoId: number, by: number) =>
+      writer.run("UPDATE run_days SET runs = runs + ? WHERE repo_id = ? AND day = (SELECT max(day) FROM run_days WHERE repo_id = ?)", [by, repoId, repoId]);
+    const totalAt = (repoId: number, version: number) => store.listRuns(repoId, {}, { limit: 30, offset: 0 }, version).total;
+    const before = { first: totalAt(first, 1), second: totalAt(second, 1) };
+    bump(first, 5);
+    try {
+      // Under the version they were read at, the counts stand (the service files a version per commit).
+      expect(totalAt(first, 1)).toBe(before.first);
+      // A new version reads every repository's counts again.
+      expect(totalAt(first, 2)).toBe(before.first + 5);
+      expect(totalAt(second, 2)).toBe(before.second);
+      // A page deep in the listing is found by the new counts too: the walk of the index skips 5 fewer runs of the newest day.
+      const total = writer.query<{ n: number }, [number]>("SELECT count(*) AS n FROM workflow_runs WHERE repo_id = ?1").get(first)!.n;
+      expect(store.listRuns(first, {}, { limit: 30, offset: total }, 2).runs.map((r) => r.id)).toEqual(walked(first, 30, total - 5));
+    } finally {
+      bump(first, -5);
+    }
+    expect(totalAt(first, 3)).toBe(before.first);
+  });
+
   test("every page of every repository, and the pages around each day's edges, are the OFFSET walk's", () => {
     for (const repoId of repoIds) {
       const total = writer.query<{ n: number }, [number]>("SELECT count(*) AS n FROM workflow_runs WHERE repo_id = ?1").get(repoId)!.n;
