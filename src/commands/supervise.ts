@@ -108,7 +108,7 @@ export async function supervise(
       if (isMessage(message, "listening")) onListening(slot, message);
       else if (isMessage(message, "metrics-request")) collectMetrics(slot, message.id);
       else if (isMessage(message, "metrics-text")) collections.get(message.id)?.(slot.number, message.text);
-    });
+    }, { responseCacheBytes: config.responseCacheBytes, workers });
     slot.proc = proc;
     slot.pid = proc.pid;
     const forwarded = forward(proc.output).catch(() => {});

@@ -75,6 +75,12 @@ export interface WorkerProcess {
   send(message: unknown): void;
 }
 
+/** What a worker is started for: the memory its remembered answers may take, and how many workers share the machine. */
+export interface WorkerSizing {
+  responseCacheBytes: number;
+  workers: number;
+}
+
 /**
  * What `serve --workers N` needs of a runtime: starting workers and sharing a port among them.
  * Loaded on its own (without the rest of the runtime), so that the supervisor starts quickly.
@@ -83,9 +89,10 @@ export interface WorkerProcesses {
   /**
    * Start this program again (the executable, or the runtime and its entry script) with these
    * arguments and environment: stdout piped to the caller, stderr its own, and a channel
-   * whose messages go to `onMessage` (the worker reports there that it listens).
+   * whose messages go to `onMessage` (the worker reports there that it listens). A runtime
+   * may size the worker's heap by `sizing`.
    */
-  start(args: string[], env: Record<string, string | undefined>, onMessage: (message: unknown) => void): WorkerProcess;
+  start(args: string[], env: Record<string, string | undefined>, onMessage: (message: unknown) => void, sizing: WorkerSizing): WorkerProcess;
   /**
    * Make sure the workers can share host:port. A given port is checked to be free (no other
    * server on it, not even one that shares ports); port 0 binds a free one, and holds it

@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { SQL } from "bun";
 import { readFileSync } from "node:fs";
-import { availableParallelism } from "node:os";
+import { availableParallelism, totalmem } from "node:os";
 import { join } from "node:path";
+import { defaults } from "../../src/defaults.ts";
 import { seedPostgres } from "../../src/seed/postgres.ts";
 import { compiledExecutable, startServer } from "../support/binary.ts";
 import type { RunningServer } from "../support/binary.ts";
@@ -100,6 +101,13 @@ describe("two workers of one file", () => {
     expect(all.filter((l) => l.event === "worker_started").map((l) => l.worker).sort()).toEqual([0, 1]);
     // Only the supervisor says `started`, after every worker has said `worker_started`.
     expect(all.filter((l) => l.event === "started")).toHaveLength(1);
+  });
+
+  test("each worker's collector is told its share of the machine's memory (src/runtime/bun/workers.ts), the supervisor's left alone", () => {
+    const environment = (pid: number) => new Map(readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
+    const expected = String(Math.floor(Math.min(totalmem() / 2, 2 * 1024 ** 3 + 16 * defaults.responseCacheBytes)));
+    for (const pid of pids) expect(environment(pid).get("BUN_JSC_forceRAMSize")).toBe(expected);
+    expect(environment(server.proc.pid).has("BUN_JSC_forceRAMSize")).toBe(false);
   });
 
   test("one scrape of /metrics, whichever worker takes it, holds every worker's samples, each family once", async () => {
