@@ -7,7 +7,7 @@ const gib = 1024 ** 3;
 
 /**
  * JavaScriptCore paces its collections by the machine's memory; BUN_JSC_forceRAMSize gives it
- * another figure. On a 24 GiB machine, each of two workers peaked at 230-257 MB on the mixed
+ * another figure. On a 24 GiB machine, each of two workers peaked at 227-257 MB on the mixed
  * workload with its data changing (bench/run.ts's conditions, one after the other); told any
  * figure from 512 MiB to 12 GiB, at 202-216 MB, serving as many requests a second. So a worker
  * is told its share of the machine's memory, at most 2 GiB plus sixteen times its answers'
