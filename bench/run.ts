@@ -422,12 +422,14 @@ const lines = [
     "",
     `Mixed: ${mixRequests.length} requests (${mix.urls} distinct URLs, a quarter of the runs and jobs also polled with their ETag) over ${mix.repositories} repositories, one at random per request, as a site admin's token (every repository readable):`,
     "",
-    "| condition | req/s | ceiling req/s | ratio | p50 ms | p99 ms | ceiling p99 ms | errors |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|",
+    "| condition | req/s | ceiling req/s | ratio | to the ceiling's best round | p50 ms | p99 ms | ceiling p99 ms | errors |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ...mixRows.filter((r) => r.results.length > 0).map((r) => {
       const c = combined(r.results);
       const ceil = combined(mixCeilingResults);
-      return `| ${r.condition} | ${f(c.rps)} | ${f(ceil.rps)} | ${f(median(r.ratios), 2)} | ${f(c.p50ms, 2)} | ${f(c.p99ms, 2)} | ${f(ceil.p99ms, 2)} | ${c.errors} |`;
+      // A slow round of the ceiling lifts its round's ratio: the median round against the ceiling's best never is.
+      const best = Math.max(...mixCeilingResults.map((x) => x.rps));
+      return `| ${r.condition} | ${f(c.rps)} | ${f(ceil.rps)} | ${f(median(r.ratios), 2)} | ${f(c.rps / best, 2)} | ${f(c.p50ms, 2)} | ${f(c.p99ms, 2)} | ${f(ceil.p99ms, 2)} | ${c.errors} |`;
     }),
     "",
     `Remembered answers after the load: ${f(cacheUsage.entries)} entries, ${f(cacheUsage.bytes / 1024 / 1024, 1)} MB counted.`,
