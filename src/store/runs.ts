@@ -169,7 +169,7 @@ export function runQueries(db: ServiceDatabase, factsAt: (version: DataVersion) 
     // A repository's day counts, remembered per data version: a few hundred bytes (180 days at
     // most on the million-run file), where reading them (the newest with the sum of all) was
     // 22 µs of a first page's 50 in SQLite alone, and 49 µs in the mixed workload.
-    const counted = new VersionedCache<DayCounts>(defaults.lookupCacheBytes, 0, (c) => c.days.byteLength * 2);
+    const counted = new VersionedCache<DayCounts>(defaults.lookupCacheBytes, (c) => c.days.byteLength * 2);
     const countsOf = (repoId: number): DayCounts => {
       const rows = allDays.values({ repoId }) as [number, number][];
       const days = new Float64Array(rows.length);

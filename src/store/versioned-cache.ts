@@ -31,16 +31,16 @@ export class VersionedCache<V> {
   private version: number | null = null;
   private bytes = 0;
 
-  /** What each entry was counted at, when values differ in size (`bytesOf`). */
+  /** What each entry was counted at, when values differ in size. */
   private readonly costs: Map<string, number> | null;
 
   /**
    * `valueBytes`: what a value costs in memory besides the entry, an estimate on the safe side
-   * (a record of a few short strings: a few hundred bytes; a number or boolean: 0); or
-   * `bytesOf`, for values whose size varies (arrays of counts).
+   * (a record of a few short strings: a few hundred bytes; a number or boolean: 0), or a
+   * function of the value, for values whose size varies (arrays of counts).
    */
-  constructor(private readonly maxBytes: number, private readonly valueBytes: number, private readonly bytesOf?: (value: V) => number) {
-    this.costs = bytesOf ? new Map() : null;
+  constructor(private readonly maxBytes: number, private readonly valueBytes: number | ((value: V) => number)) {
+    this.costs = typeof valueBytes === "function" ? new Map() : null;
   }
 
   /** Bytes accounted for (keys, values and overhead), for the tests. */
@@ -63,13 +63,14 @@ export class VersionedCache<V> {
     let value = this.entries.get(key);
     if (value === undefined) {
       value = compute();
-      const cost = VersionedCache.cost(key, this.bytesOf ? this.bytesOf(value) : this.valueBytes);
+      const valueBytes = this.valueBytes;
+      const cost = VersionedCache.cost(key, typeof valueBytes === "function" ? valueBytes(value) : valueBytes);
       // A key that would take more than a sixteenth of the budget is computed every time.
       if (cost > this.maxBytes / 16) return value;
       while (this.bytes + cost > this.maxBytes && this.entries.size > 0) {
         const oldest = this.entries.keys().next().value!;
         this.entries.delete(oldest);
-        this.bytes -= this.costs?.get(oldest) ?? VersionedCache.cost(oldest, this.valueBytes);
+        this.bytes -= this.costs?.get(oldest) ?? VersionedCache.cost(oldest, this.valueBytes as number);
         this.costs?.delete(oldest);
       }
       this.entries.set(key, value);

@@ -4,7 +4,7 @@ import { VersionedCache } from "../../src/store/versioned-cache.ts";
 
 describe("VersionedCache", () => {
   test("values of varying size are counted at their own size, and the oldest go first to keep within the budget", () => {
-    const cache = new VersionedCache<Float64Array>(64 * 1024, 0, (v) => v.byteLength);
+    const cache = new VersionedCache<Float64Array>(64 * 1024, (v) => v.byteLength);
     let computed = 0;
     const get = (key: string, length: number, version = 1) => cache.get(key, version, () => (computed++, new Float64Array(length)));
     get("small", 10);
@@ -27,7 +27,7 @@ describe("VersionedCache", () => {
   });
 
   test("a value weighing more than a sixteenth of the budget is computed every time", () => {
-    const cache = new VersionedCache<Float64Array>(16 * 1024, 0, (v) => v.byteLength);
+    const cache = new VersionedCache<Float64Array>(16 * 1024, (v) => v.byteLength);
     let computed = 0;
     for (let i = 0; i < 3; i++) cache.get("big", 1, () => (computed++, new Float64Array(200)));
     expect(computed).toBe(3);
