@@ -40,12 +40,6 @@ export function simpleUser(account: AccountFacts, surface: SurfaceUrls) {
 
 export type SimpleUser = ReturnType<typeof simpleUser>;
 
-/**
- * The simple user as JSON, kept per account record and surface, as a composite Repeated: an
- * answer writes its first copy with the account's URL (fifteen of its fields begin with it)
- * as a Repeated, and the texts between as Repeated every account shares (a field's name and
- * the rest of its URL), its later copies whole; kept per account record (kept.ts).
- */
 /** The texts between an account's URLs, shared by every account; a few dozen, but for those holding data: cleared at this many. */
 const between = new Map<string, Repeated>();
 const mostBetween = 4096;
@@ -59,6 +53,12 @@ function shared(piece: string): Repeated {
   return repeated;
 }
 
+/**
+ * The simple user as JSON, kept per account record and surface, as a composite Repeated: an
+ * answer writes its first copy with the account's URL (fifteen of its fields begin with it)
+ * as a Repeated, and the texts between as Repeated every account shares (a field's name and
+ * the rest of its URL), its later copies whole; kept per account record (kept.ts).
+ */
 export const simpleUserJson = keptPerSurface((account: AccountFacts, surface: SurfaceUrls) => {
   const user = simpleUser(account, surface);
   return Repeated.around(JSON.stringify(user), new Repeated(JSON.stringify(user.url).slice(1, -1)), shared);
