@@ -10,7 +10,7 @@ import type * as schema from "../../db/schema.ts";
 export type ServiceDatabase = BaseSQLiteDatabase<"sync", any, typeof schema>;
 
 /** What the store runs of a prepared statement. */
-interface Runnable {
+export interface Runnable {
   values(params?: Record<string, unknown>): unknown;
   get(params?: Record<string, unknown>): unknown;
   all(params?: Record<string, unknown>): unknown;
