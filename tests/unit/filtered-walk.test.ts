@@ -146,7 +146,7 @@ describe("a filtered page", () => {
   });
 
   test("every page, every way, is the page plain SQL gives", () => {
-    const repos = [spread, oneDay, ...writer.query<{ repo_id: number }, []>(
+    const repos = [spread, oneDay, ...writer.query<{ repo_id: number }, [number]>(
       "SELECT repo_id FROM workflow_runs WHERE repo_id < ? GROUP BY repo_id ORDER BY count(*) DESC LIMIT 4").all(spread).map((r) => r.repo_id)];
     const logins = writer.query<{ login: string }, []>("SELECT login FROM accounts ORDER BY id LIMIT 4").all().map((r) => r.login);
     const filter = fc.record({
