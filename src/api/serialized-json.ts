@@ -20,6 +20,8 @@ export class Repeated {
   /** The writer that last wrote a composite, and about where its copy began in that writer's answer. */
   writer = 0;
   writtenAt = 0;
+  /** A large composite's text as deflate blocks of its own, made by the first gzip member to hold it (json-plan.ts). */
+  deflated: Uint8Array | null = null;
 
   constructor(content: string | readonly PlanStep[]) {
     if (typeof content === "string") this.text = content;

@@ -262,12 +262,14 @@ export class Answers {
 
   /**
    * One answer sent and forgotten: from a writer's steps (json-plan.ts) when it is large (a
-   * runs page) and the codec has a CRC-32, else zlib's fastest level. One also remembered:
-   * zlib's level 6, for the memory it saves.
+   * runs page) or carries a repository or an actor (a run), and the codec has a CRC-32, else
+   * zlib's fastest level. One also remembered: zlib's level 6, for the memory it saves.
    */
   private gzip(plan: readonly PlanStep[] | null, bytes: Uint8Array, remember: boolean): Uint8Array<ArrayBuffer> {
-    if (!remember && plan !== null && bytes.byteLength >= plannedGzipFromBytes && this.codec.crc32) {
-      const planned = this.writer.gzip(plan, this.codec.crc32);
+    const codec = this.codec;
+    const blocks = codec.deflateBlocks !== undefined && this.writer.holdsBlocks;
+    if (!remember && plan !== null && (bytes.byteLength >= plannedGzipFromBytes || blocks) && codec.crc32) {
+      const planned = this.writer.gzip(plan, codec.crc32, codec.deflateBlocks);
       if (planned !== null) return planned;
     }
     return this.codec.gzip(bytes, remember ? gzipLevel.remembered : gzipLevel.sent);

@@ -41,6 +41,12 @@ export interface Codec {
    * Absent: every answer is encoded by `gzip`.
    */
   crc32?(bytes: Uint8Array): number;
+  /**
+   * The bytes as raw deflate blocks that refer to nothing before them and end on a byte, none
+   * of them the last (zlib's level 9, ended by a sync flush), for gzip members written from
+   * steps to carry a large text that many answers repeat (json-plan.ts). Absent: written as literals.
+   */
+  deflateBlocks?(bytes: Uint8Array): Uint8Array;
 }
 
 /**
@@ -61,4 +67,10 @@ export const portableCodec: Codec = {
   digest: (bytes) => builtin("node:crypto").createHash("sha1").update(bytes).digest("hex"),
   gzip: (bytes, level) => new Uint8Array(builtin("node:zlib").gzipSync(bytes, { level })),
   gunzip: (bytes) => new Uint8Array(builtin("node:zlib").gunzipSync(bytes)),
+  deflateBlocks,
 };
+
+export function deflateBlocks(bytes: Uint8Array): Uint8Array {
+  const zlib = builtin("node:zlib");
+  return new Uint8Array(zlib.deflateRawSync(bytes, { level: 9, finishFlush: zlib.constants.Z_SYNC_FLUSH }));
+}

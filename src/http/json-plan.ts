@@ -1,9 +1,11 @@
 // An answer written from its steps (src/api/serialized-json.ts): its UTF-8 body, and its
 // gzip member from the same steps. In the body, a Repeated already written is a copy of its
 // last copy; in gzip, it is a back-reference to that copy when within the last 32 KiB, and
-// everything else is literals, in one deflate block of the fixed Huffman codes (RFC 1951,
+// everything else is literals, in deflate blocks of the fixed Huffman codes (RFC 1951,
 // 3.2.6; gzip framing, RFC 1952). No search for matches: the writer knows what repeats, so
-// the encoder does not look.
+// the encoder does not look. The first copy of a large composite (a repository's JSON, an
+// actor's) is the exception: zlib compressed it once, at its best level, into deflate blocks
+// of its own, kept with it and set between the fixed-code blocks of each answer that carries it.
 //
 // A computed runs page of the GitHub surface is 360 KB, of which its repository is sixty
 // copies and the template of every run another thirty: zlib at its fastest level spent
@@ -14,12 +16,23 @@ import { Mark, utf8Length } from "../api/serialized-json.ts";
 import type { PlanStep } from "../api/serialized-json.ts";
 
 /**
- * Below this, zlib's level 1 is as fast and smaller: an answer of a few runs is mostly first
- * copies, which this sends as 8-bit literals (one run, 10 KB: 20 µs and 3.9 KB, zlib 17 µs
- * and 1.9 KB; five runs, 58 KB: 23 µs against 29, 6.6 KB against 4.5; thirty, 360 KB: 69 µs
- * against 277, 23.9 KB against 24.7; `bun` over the million-run file).
+ * Below this, an answer is written from its steps only when it carries a composite's own
+ * blocks (`holdsBlocks`), else by zlib's level 1, as fast and smaller for an answer that is
+ * mostly first copies sent as literals. Measured before the blocks (`bun` over the million-run
+ * file): one run, 10 KB, 20 µs and 3.9 KB, zlib 17 µs and 1.9 KB; five runs, 58 KB: 23 µs
+ * against 29, 6.6 KB against 4.5; thirty, 360 KB: 69 µs against 277, 23.9 KB against 24.7.
+ * With its repository's and actor's blocks, one run is 2.1 KB (zlib's level 1: 1.9), and
+ * thirty 20.1 KB.
  */
 export const plannedGzipFromBytes = 48 * 1024;
+
+/**
+ * A composite Repeated at least this long (a repository's JSON, an actor's) travels in gzip
+ * as deflate blocks of its own, compressed once by zlib (the codec's `deflateBlocks`) and
+ * kept with it, where its first copy in an answer would otherwise be literals; its later
+ * copies are references to that one, as before.
+ */
+export const blocksFromBytes = 512;
 
 const windowBytes = 32768;
 const longestMatch = 258;
@@ -102,6 +115,8 @@ export class PlanWriter {
   /** Each step's length in the body last written. */
   private lengths = new Int32Array(1 << 12);
   private written: readonly PlanStep[] | null = null;
+  /** Whether the plan last written holds the first copy of a composite of blocksFromBytes or more. */
+  private large = false;
   /** The length of the body last written. */
   private end = 0;
   private out = new Uint8Array(1 << 16);
@@ -116,6 +131,7 @@ export class PlanWriter {
     const lengths = this.lengths;
     const pass = ++passes;
     let at = 0;
+    let large = false;
     for (let i = 0; i < plan.length; i++) {
       const step = plan[i]!;
       const start = at;
@@ -129,6 +145,7 @@ export class PlanWriter {
         of.utf8 = end - at;
         of.answer = pass;
         of.at = at;
+        if (end - at >= blocksFromBytes) large = true;
         lengths[i] = 0;
         for (let k = 1; k <= step.steps; k++) lengths[i + k] = -1;
         i += step.steps;
@@ -155,19 +172,27 @@ export class PlanWriter {
     }
     this.end = at;
     this.written = plan;
+    this.large = large;
     return body.subarray(0, at);
+  }
+
+  /** Whether the body last written holds a text gzip would carry as its own deflate blocks (`blocksFromBytes`). */
+  get holdsBlocks(): boolean {
+    return this.large;
   }
 
   /**
    * The gzip member of the body last written, `plan` being its steps; null for another plan.
-   * `crc32` is gzip's CRC-32 (the codec's).
+   * `crc32` is gzip's CRC-32 and `deflateBlocks` its deflate for large composites (the codec's).
    */
-  gzip(plan: readonly PlanStep[], crc32: (bytes: Uint8Array) => number): Uint8Array<ArrayBuffer> | null {
+  gzip(plan: readonly PlanStep[], crc32: (bytes: Uint8Array) => number, deflateBlocks?: (bytes: Uint8Array) => Uint8Array): Uint8Array<ArrayBuffer> | null {
     if (plan !== this.written) return null;
+    const blocks = deflateBlocks !== undefined && this.large;
     const lengths = this.lengths;
     const end = this.end;
     const plain = this.body.subarray(0, end);
-    // Every byte a literal of at most 9 bits, and the framing.
+    // Every byte a literal of at most 9 bits, and the framing. A composite's own blocks are
+    // no longer than its text at 9 bits a byte, with the 5 bytes before them and 5 at their end.
     const most = 10 + Math.ceil((end * 9) / 8) + 16;
     if (this.out.byteLength < most) this.out = new Uint8Array(most);
     const o = this.out;
@@ -175,8 +200,8 @@ export class PlanWriter {
     // Header: deflate, no flags, no time, no extra flags, unknown OS.
     o.set([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255]);
     let at = 10;
-    // BFINAL = 1, BTYPE = 01 (fixed codes).
-    let bitBuffer = 0b011;
+    // BTYPE = 01 (fixed codes); BFINAL = 1 unless other blocks follow.
+    let bitBuffer = blocks ? 0b010 : 0b011;
     let bitCount = 3;
     let pos = 0;
     for (let s = 0; s < plan.length; s++) {
@@ -185,8 +210,32 @@ export class PlanWriter {
       // A step of a composite's first copy, which the body wrote whole.
       if (length < 0) length = typeof step === "string" ? utf8Length(step) : step instanceof Mark ? 0 : step.byteLength;
       if (step instanceof Mark) {
-        step.of.at = pos;
-        step.of.answer = pass;
+        const of = step.of;
+        of.at = pos;
+        of.answer = pass;
+        if (blocks && of.utf8 >= blocksFromBytes) {
+          // Its own blocks, at a byte boundary: this block ends, and an empty stored block
+          // (BFINAL = 0, BTYPE = 00, padding, LEN = 0, NLEN = ~0) brings the stream to a byte.
+          of.deflated ??= deflateBlocks!(plain.subarray(pos, pos + of.utf8));
+          bitBuffer |= symbolCode[256]! << bitCount;
+          bitCount += symbolBits[256]! + 3;
+          while (bitCount > 0) {
+            o[at++] = bitBuffer & 255;
+            bitBuffer >>>= 8;
+            bitCount -= 8;
+          }
+          o[at++] = 0;
+          o[at++] = 0;
+          o[at++] = 255;
+          o[at++] = 255;
+          o.set(of.deflated, at);
+          at += of.deflated.byteLength;
+          // Its blocks end on a byte (a sync flush); a new block of fixed codes, not the last.
+          bitBuffer = 0b010;
+          bitCount = 3;
+          pos += of.utf8;
+          s += step.steps;
+        }
         continue;
       }
       if (typeof step !== "string") {
@@ -234,9 +283,18 @@ export class PlanWriter {
       }
       pos += length;
     }
-    // End of block, then the last bits padded to a byte.
+    // End of block, then (after other blocks) an empty last one, then the last bits padded to a byte.
     bitBuffer |= symbolCode[256]! << bitCount;
     bitCount += symbolBits[256]!;
+    if (blocks) {
+      while (bitCount >= 8) {
+        o[at++] = bitBuffer & 255;
+        bitBuffer >>>= 8;
+        bitCount -= 8;
+      }
+      bitBuffer |= (0b011 | (symbolCode[256]! << 3)) << bitCount;
+      bitCount += 3 + symbolBits[256]!;
+    }
     while (bitCount > 0) {
       o[at++] = bitBuffer & 255;
       bitBuffer >>>= 8;

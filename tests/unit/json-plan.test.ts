@@ -8,10 +8,17 @@ import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { JsonWriter, Repeated, utf8Length } from "../../src/api/serialized-json.ts";
 import type { PlanStep } from "../../src/api/serialized-json.ts";
-import { PlanWriter } from "../../src/http/json-plan.ts";
+import { deflateBlocks } from "../../src/http/encoding.ts";
+import { blocksFromBytes, PlanWriter } from "../../src/http/json-plan.ts";
 
 const utf8 = new TextEncoder();
 const crc = (bytes: Uint8Array) => crc32(bytes);
+/** The codec's deflate blocks, counted. */
+let blocksMade = 0;
+const blocks = (bytes: Uint8Array) => {
+  blocksMade++;
+  return deflateBlocks(bytes);
+};
 
 /**
  * The body and its gzip member, each checked against the text the steps were meant to spell
@@ -21,12 +28,22 @@ const crc = (bytes: Uint8Array) => crc32(bytes);
 function written(plan: readonly PlanStep[], text: string | string[], writer = new PlanWriter()) {
   const body = writer.write(plan).slice();
   expect(body).toEqual(typeof text === "string" ? utf8.encode(text) : new Uint8Array(Buffer.concat(text.map((t) => utf8.encode(t)))));
-  const gzipped = writer.gzip(plan, crc)!;
-  expect(gzipped).not.toBeNull();
-  expect(new Uint8Array(gunzipSync(gzipped))).toEqual(body);
   const bun = (globalThis as { Bun?: { gunzipSync(bytes: Uint8Array): Uint8Array } }).Bun;
-  if (bun) expect(new Uint8Array(bun.gunzipSync(gzipped))).toEqual(body);
-  return { body, gzipped };
+  // Every large composite's first copy as literals, and as its own deflate blocks.
+  const [gzipped, withBlocks] = [writer.gzip(plan, crc)!, writer.gzip(plan, crc, blocks)!];
+  for (const member of [gzipped, withBlocks]) {
+    expect(member).not.toBeNull();
+    expect(new Uint8Array(gunzipSync(member))).toEqual(body);
+    if (bun) expect(new Uint8Array(bun.gunzipSync(member))).toEqual(body);
+  }
+  return { body, gzipped, withBlocks };
+}
+
+/** A repository's JSON, as present/repository.ts writes one: its URL forty times, with other text between. */
+function repositoryLike(n: number): { url: Repeated; json: Repeated } {
+  const url = new Repeated(`https://forge.example/api/v3/repos/owner-${n}/repo-${n}`);
+  const fields = Array.from({ length: 40 }, (_, i) => `"field_${i}_url":"${url.text}/part-${i}{/x}"`);
+  return { url, json: Repeated.around(`{"id":${n},"name":"repo-${n}",${fields.join(",")}}`, url) };
 }
 
 describe("an answer written from its steps", () => {
@@ -101,6 +118,47 @@ describe("an answer written from its steps", () => {
     expect(writer.gzip(plans[0]!.plan, crc)).toBeNull();
   });
 
+  test("a large composite travels as its own deflate blocks, made once and carried by every answer after", () => {
+    const { url, json } = repositoryLike(1);
+    expect(json.text.length).toBeGreaterThan(blocksFromBytes);
+    const writer = new PlanWriter();
+    const before = blocksMade;
+    for (let answer = 0; answer < 3; answer++) {
+      const w = new JsonWriter();
+      w.write`[{"run":${answer},"repository":${json},"head_repository":${json},"url":${url}/runs/${answer}"}]`;
+      const text = `[{"run":${answer},"repository":${json.text},"head_repository":${json.text},"url":${url.text}/runs/${answer}"}]`;
+      const { gzipped, withBlocks } = written(w.done().plan, text, writer);
+      // zlib's level 9 finds what the steps do not mark: the field names' common text.
+      expect(withBlocks.byteLength).toBeLessThan(gzipped.byteLength * 0.8);
+    }
+    // The blocks were made by the first answer's gzip, and kept with the composite.
+    expect(blocksMade - before).toBe(1);
+    expect(json.deflated).not.toBeNull();
+  });
+
+  test("blocks between literals and references, at every bit offset, then more text", () => {
+    for (let lead = 0; lead < 9; lead++) {
+      const { url, json } = repositoryLike(100 + lead);
+      const other = repositoryLike(200 + lead).json;
+      const w = new JsonWriter();
+      // Literals of 1 to 9 bytes first, so the blocks begin at each offset within a byte.
+      const head = "é".repeat(lead);
+      w.write`${head}${json}${other}${url}${json}${"tail"}${other}`;
+      written(w.done().plan, `${head}${json.text}${other.text}${url.text}${json.text}tail${other.text}`);
+    }
+  });
+
+  test("a composite below blocksFromBytes is written as literals, and so is every answer of a codec without blocks", () => {
+    const inner = new Repeated("http://h/u");
+    const small = Repeated.around(`{"a":"http://h/u","b":"http://h/u/x"}`, inner);
+    const w = new JsonWriter();
+    w.write`${small}${small}`;
+    const before = blocksMade;
+    written(w.done().plan, `${small.text}${small.text}`);
+    expect(blocksMade).toBe(before);
+    expect(small.deflated).toBeNull();
+  });
+
   test("any plan: the body is its text, and gzip gives the body back (random plans)", () => {
     const texts = fc.oneof(
       fc.string({ maxLength: 40 }),
@@ -113,6 +171,7 @@ describe("an answer written from its steps", () => {
         const repeats = pool.map((t) => new Repeated(t));
         const inner = repeats[0]!;
         const composite = inner.text === "" ? null : Repeated.around(`[${inner.text}|${inner.text}]`, inner);
+        const large = repositoryLike(pool.length);
         const w = new JsonWriter();
         const text: string[] = [];
         for (const [pick, asRepeat, literal] of ops) {
@@ -122,6 +181,9 @@ describe("an answer written from its steps", () => {
           } else if (composite !== null && pick % 5 === 0) {
             w.again(composite);
             text.push("[", inner.text, "|", inner.text, "]");
+          } else if (pick % 7 === 0) {
+            w.again(large.json);
+            text.push(large.json.text);
           } else {
             const r = repeats[pick % repeats.length]!;
             w.write`(${r})`;

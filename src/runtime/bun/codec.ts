@@ -2,6 +2,7 @@
 // byte than SHA-1 and node:zlib; `bun bench/in-process.ts` shows what a computed answer costs.
 // Tokens are hashed by Bun.SHA256: node:crypto's first hash in a compiled executable took
 // 24-26 ms (loading and initializing the module), on the first request of every process.
+import { deflateBlocks } from "../../http/encoding.ts";
 import type { Codec } from "../../http/encoding.ts";
 
 const hex = (n: bigint) => n.toString(16).padStart(16, "0");
@@ -14,4 +15,5 @@ export const bunCodec: Codec = {
   gunzip: (bytes) => Bun.gunzipSync(bytes as Uint8Array<ArrayBuffer>),
   crc32: (bytes) => Bun.hash.crc32(bytes),
   tokenHash: (raw) => Bun.SHA256.hash(raw, "hex"),
+  deflateBlocks,
 };

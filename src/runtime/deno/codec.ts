@@ -37,5 +37,6 @@ export const denoCodec: Codec & { readonly digestName: string } = xxh3
     gzip: portableCodec.gzip,
     crc32: portableCodec.crc32,
     tokenHash: portableCodec.tokenHash,
+    deflateBlocks: portableCodec.deflateBlocks,
   }
   : { digestName: "SHA-1 (node:crypto; libxxhash not found)", ...portableCodec };
