@@ -89,9 +89,9 @@ function watching(id: number) {
 }
 
 async function until(condition: () => boolean, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
+    if (performance.now() > deadline) throw new Error("timed out waiting");
     await Bun.sleep(50);
   }
 }

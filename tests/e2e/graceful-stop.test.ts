@@ -40,8 +40,8 @@ class Connection {
   }
 
   async until(count: number, ms = 10_000): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (this.answers.length < count && !this.closed && Date.now() < deadline) await Bun.sleep(5);
+    const deadline = performance.now() + ms;
+    while (this.answers.length < count && !this.closed && performance.now() < deadline) await Bun.sleep(5);
   }
 
   get bodies(): unknown[] {

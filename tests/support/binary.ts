@@ -73,9 +73,9 @@ async function startServing(command: string[], args: string[], env: Record<strin
     proc, url: server.url,
     output: () => out + server.stderr(),
     waitForOutput: async (text, timeoutMs = 10_000) => {
-      const deadline = Date.now() + timeoutMs;
+      const deadline = performance.now() + timeoutMs;
       while (!(out + server.stderr()).includes(text)) {
-        if (Date.now() > deadline || proc.exitCode !== null) throw new Error(`the server's output never showed ${text}:\n${out}${server.stderr()}`);
+        if (performance.now() > deadline || proc.exitCode !== null) throw new Error(`the server's output never showed ${text}:\n${out}${server.stderr()}`);
         await Bun.sleep(5);
       }
     },

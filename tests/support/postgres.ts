@@ -199,11 +199,11 @@ export async function startTestPostgres(binaries: PostgresBinaries, options: { r
         await p.close();
         const s = standbyAdmin();
         try {
-          const deadline = Date.now() + timeoutMs;
+          const deadline = performance.now() + timeoutMs;
           for (;;) {
             const [{ behind }] = await s`SELECT pg_wal_lsn_diff(${lsn}::pg_lsn, pg_last_wal_replay_lsn()) > 0 AS behind`;
             if (!behind) return;
-            if (Date.now() > deadline) throw new Error(`the standby did not replay up to ${lsn} within ${timeoutMs} ms`);
+            if (performance.now() > deadline) throw new Error(`the standby did not replay up to ${lsn} within ${timeoutMs} ms`);
             await Bun.sleep(10);
           }
         } finally {
@@ -277,8 +277,8 @@ function controls(binaries: PostgresBinaries, run: (argv: string[]) => Promise<v
           process.kill(v, "SIGKILL");
         } catch { /* already gone */ }
       }
-      const deadline = Date.now() + 10_000;
-      while (victims.some(alive) && Date.now() < deadline) await Bun.sleep(20);
+      const deadline = performance.now() + 10_000;
+      while (victims.some(alive) && performance.now() < deadline) await Bun.sleep(20);
     },
     start: () => run([binaries.pg_ctl, "-D", dataDir, "-l", logFile, "-w", "-t", "60", "start"]),
     async stop() {

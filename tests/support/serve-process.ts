@@ -68,14 +68,14 @@ export async function startServeProcess(argv: string[], opts: ServeProcessOption
     }));
   }
   const file = toFile ? (opts.stdout as { file: string }).file : null;
-  const deadline = Date.now() + (opts.startTimeoutMs ?? 15_000);
+  const deadline = performance.now() + (opts.startTimeoutMs ?? 15_000);
   for (;;) {
     if (file !== null) {
       early = existsSync(file) ? readFileSync(file, "utf8") : "";
       startedLine = early.split("\n").find((l) => l.includes('"event":"started"'));
     }
     if (startedLine !== undefined) break;
-    if (proc.exitCode !== null || proc.signalCode !== null || Date.now() > deadline) {
+    if (proc.exitCode !== null || proc.signalCode !== null || performance.now() > deadline) {
       const why = proc.exitCode !== null || proc.signalCode !== null ? `exited (${proc.exitCode ?? proc.signalCode})` : "did not start in time";
       proc.kill("SIGKILL");
       await proc.exited;
