@@ -1,7 +1,7 @@
 // Workflow runs: the listing behind both API surfaces, and single runs. A listing is always
 // one repository, newest first with id breaking ties, so that equal timestamps page stably.
 import { and, count, desc, eq, getTableColumns, gt, gte, lt, lte, sql } from "drizzle-orm";
-import type { SQL } from "drizzle-orm";
+import type { AnyColumn, SQL, SQLWrapper } from "drizzle-orm";
 import { accounts, runDayMs, runDays, workflowRuns } from "../../db/schema.ts";
 import type { RunStatus, WorkflowRun } from "../../db/schema.ts";
 import { preparedOnFirstUse } from "./database.ts";
@@ -74,21 +74,30 @@ const filterKeys: readonly FilterKey[] = [
 const p = (name: string) => sql.placeholder(name);
 const cmp = (inclusive: boolean | undefined, strict: typeof gt, loose: typeof gte) => (inclusive ? loose : strict);
 
-function conditionFor(key: FilterKey, filter: RunFilter): SQL {
+/** What an equality filter tests: a column of the run, and what it must equal; null for the creation bounds. */
+function equalityOf(key: FilterKey): { column: AnyColumn; value: SQLWrapper } | null {
   const r = workflowRuns;
   switch (key) {
-    case "workflowId": return eq(r.workflowId, p("workflowId"));
-    case "workflowFile": return eq(r.workflowFile, p("workflowFile"));
-    case "headRef": return eq(r.headRef, p("headRef"));
-    case "actorLogin": return eq(r.actorId, sql`(SELECT ${accounts.id} FROM ${accounts} WHERE ${accounts.login} = ${p("actorLogin")})`);
-    case "event": return eq(r.event, p("event"));
-    case "status": return eq(r.status, p("status"));
-    case "conclusion": return eq(r.conclusion, p("conclusion"));
-    case "headSha": return eq(r.headSha, p("headSha"));
-    case "runId": return eq(r.id, p("runId"));
-    case "createdFrom": return cmp(filter.createdFromInclusive, gt, gte)(r.createdAt, p("createdFrom"));
-    case "createdTo": return cmp(filter.createdToInclusive, lt, lte)(r.createdAt, p("createdTo"));
+    case "workflowId": return { column: r.workflowId, value: p("workflowId") };
+    case "workflowFile": return { column: r.workflowFile, value: p("workflowFile") };
+    case "headRef": return { column: r.headRef, value: p("headRef") };
+    case "actorLogin": return { column: r.actorId, value: sql`(SELECT ${accounts.id} FROM ${accounts} WHERE ${accounts.login} = ${p("actorLogin")})` };
+    case "event": return { column: r.event, value: p("event") };
+    case "status": return { column: r.status, value: p("status") };
+    case "conclusion": return { column: r.conclusion, value: p("conclusion") };
+    case "headSha": return { column: r.headSha, value: p("headSha") };
+    case "runId": return { column: r.id, value: p("runId") };
+    case "createdFrom": case "createdTo": return null;
   }
+}
+
+function conditionFor(key: FilterKey, filter: RunFilter): SQL {
+  const equality = equalityOf(key);
+  if (equality !== null) return eq(equality.column, equality.value);
+  const r = workflowRuns;
+  return key === "createdFrom"
+    ? cmp(filter.createdFromInclusive, gt, gte)(r.createdAt, p("createdFrom"))
+    : cmp(filter.createdToInclusive, lt, lte)(r.createdAt, p("createdTo"));
 }
 
 /**
@@ -98,19 +107,8 @@ function conditionFor(key: FilterKey, filter: RunFilter): SQL {
  * the listing index itself.
  */
 function residualFor(key: FilterKey, filter: RunFilter): SQL {
-  const r = workflowRuns;
-  switch (key) {
-    case "workflowId": return sql`+${r.workflowId} = ${p("workflowId")}`;
-    case "workflowFile": return sql`+${r.workflowFile} = ${p("workflowFile")}`;
-    case "headRef": return sql`+${r.headRef} = ${p("headRef")}`;
-    case "actorLogin": return sql`+${r.actorId} = (SELECT ${accounts.id} FROM ${accounts} WHERE ${accounts.login} = ${p("actorLogin")})`;
-    case "event": return sql`+${r.event} = ${p("event")}`;
-    case "status": return sql`+${r.status} = ${p("status")}`;
-    case "conclusion": return sql`+${r.conclusion} = ${p("conclusion")}`;
-    case "headSha": return sql`+${r.headSha} = ${p("headSha")}`;
-    case "runId": return sql`+${r.id} = ${p("runId")}`;
-    case "createdFrom": case "createdTo": return conditionFor(key, filter);
-  }
+  const equality = equalityOf(key);
+  return equality === null ? conditionFor(key, filter) : sql`+${equality.column} = ${equality.value}`;
 }
 
 /**
