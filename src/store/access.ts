@@ -5,7 +5,7 @@ import type { SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { accounts, orgMembers, personalAccessTokens, repoCollaborators, repositories } from "../../db/schema.ts";
 import type { Visibility } from "../../db/schema.ts";
-import { preparedOnFirstUse } from "./database.ts";
+import { pageTerm, param, preparedOnFirstUse } from "./database.ts";
 import type { ServiceDatabase } from "./database.ts";
 import { defaults } from "../defaults.ts";
 import { VersionedCache } from "./versioned-cache.ts";
@@ -63,8 +63,8 @@ export function accessQueries(db: ServiceDatabase) {
     })
     .from(personalAccessTokens)
     .innerJoin(accounts, eq(accounts.id, personalAccessTokens.userId))
-    .where(eq(personalAccessTokens.tokenHash, sql.placeholder("hash")))
-    .limit(1)
+    .where(eq(personalAccessTokens.tokenHash, param("hash")))
+    .limit(pageTerm(1))
     .prepare());
 
   // Logins and names compare case-insensitively (both columns are COLLATE NOCASE).
@@ -85,25 +85,25 @@ export function accessQueries(db: ServiceDatabase) {
     .from(repositories)
     .innerJoin(owner, eq(owner.id, repositories.ownerId))
     .where(and(
-      eq(owner.login, sql.placeholder("owner")),
-      eq(repositories.name, sql.placeholder("name")),
+      eq(owner.login, param("owner")),
+      eq(repositories.name, param("name")),
       isNull(repositories.deletedAt),
     ))
-    .limit(1)
+    .limit(pageTerm(1))
     .prepare());
 
   const collaborator = preparedOnFirstUse(() => db
     .select({ one: sql<number>`1` })
     .from(repoCollaborators)
-    .where(and(eq(repoCollaborators.repoId, sql.placeholder("repoId")), eq(repoCollaborators.userId, sql.placeholder("userId"))))
-    .limit(1)
+    .where(and(eq(repoCollaborators.repoId, param("repoId")), eq(repoCollaborators.userId, param("userId"))))
+    .limit(pageTerm(1))
     .prepare());
 
   const member = preparedOnFirstUse(() => db
     .select({ one: sql<number>`1` })
     .from(orgMembers)
-    .where(and(eq(orgMembers.orgId, sql.placeholder("orgId")), eq(orgMembers.userId, sql.placeholder("userId"))))
-    .limit(1)
+    .where(and(eq(orgMembers.orgId, param("orgId")), eq(orgMembers.userId, param("userId"))))
+    .limit(pageTerm(1))
     .prepare());
 
   // One account, as GitHub's user objects present it: by id, or by login.
@@ -114,23 +114,23 @@ export function accessQueries(db: ServiceDatabase) {
     })
     .from(accounts)
     .where(by)
-    .limit(1)
+    .limit(pageTerm(1))
     .prepare();
-  const accountById = preparedOnFirstUse(() => account(eq(accounts.id, sql.placeholder("id"))));
-  const accountByLogin = preparedOnFirstUse(() => account(eq(accounts.login, sql.placeholder("login"))));
+  const accountById = preparedOnFirstUse(() => account(eq(accounts.id, param("id"))));
+  const accountByLogin = preparedOnFirstUse(() => account(eq(accounts.login, param("login"))));
 
   const collaboratorPermission = preparedOnFirstUse(() => db
     .select({ permission: repoCollaborators.permission })
     .from(repoCollaborators)
-    .where(and(eq(repoCollaborators.repoId, sql.placeholder("repoId")), eq(repoCollaborators.userId, sql.placeholder("userId"))))
-    .limit(1)
+    .where(and(eq(repoCollaborators.repoId, param("repoId")), eq(repoCollaborators.userId, param("userId"))))
+    .limit(pageTerm(1))
     .prepare());
 
   const orgRole = preparedOnFirstUse(() => db
     .select({ role: orgMembers.role })
     .from(orgMembers)
-    .where(and(eq(orgMembers.orgId, sql.placeholder("orgId")), eq(orgMembers.userId, sql.placeholder("userId"))))
-    .limit(1)
+    .where(and(eq(orgMembers.orgId, param("orgId")), eq(orgMembers.userId, param("userId"))))
+    .limit(pageTerm(1))
     .prepare());
 
   // Every request asks these; each statement costs a read-lock round trip in SQLite, so the

@@ -2,11 +2,10 @@ import { and, asc, count, desc, eq, sql } from "drizzle-orm";
 import { getTableColumns } from "drizzle-orm";
 import { workflowArtifacts, workflowRuns } from "../../db/schema.ts";
 import type { WorkflowArtifact } from "../../db/schema.ts";
-import { preparedOnFirstUse } from "./database.ts";
+import { pageTerm, param, preparedOnFirstUse } from "./database.ts";
 import type { ServiceDatabase } from "./database.ts";
 import type { Slice } from "./runs.ts";
 
-const p = (name: string) => sql.placeholder(name);
 
 /** An artifact with what GitHub's `artifact.workflow_run` tells of the run that made it. */
 export interface ArtifactRecord extends WorkflowArtifact {
@@ -16,27 +15,27 @@ export interface ArtifactRecord extends WorkflowArtifact {
 
 export function artifactQueries(db: ServiceDatabase) {
   const list = preparedOnFirstUse(() => db.select().from(workflowArtifacts)
-    .where(eq(workflowArtifacts.runId, p("runId")))
+    .where(eq(workflowArtifacts.runId, param("runId")))
     .orderBy(asc(workflowArtifacts.id))
-    .limit(p("limit")).offset(p("offset"))
+    .limit(pageTerm("limit")).offset(pageTerm("offset"))
     .prepare());
   const total = preparedOnFirstUse(() => db.select({ total: count() }).from(workflowArtifacts)
-    .where(eq(workflowArtifacts.runId, p("runId"))).prepare());
+    .where(eq(workflowArtifacts.runId, param("runId"))).prepare());
 
   // A repository's artifacts, newest run first: the runs' (repo_id, created_at) index in
   // order, each run's artifacts by workflow_artifacts_run; the same walk with a name.
   const withRun = { ...getTableColumns(workflowArtifacts), headRef: workflowRuns.headRef, headSha: workflowRuns.headSha };
   const newestFirst = [desc(workflowRuns.createdAt), desc(workflowRuns.id), desc(workflowArtifacts.id)] as const;
-  const ofRepo = eq(workflowRuns.repoId, p("repoId"));
-  const named = and(ofRepo, eq(workflowArtifacts.name, p("name")));
+  const ofRepo = eq(workflowRuns.repoId, param("repoId"));
+  const named = and(ofRepo, eq(workflowArtifacts.name, param("name")));
   const join = () => db.select(withRun).from(workflowRuns).innerJoin(workflowArtifacts, eq(workflowArtifacts.runId, workflowRuns.id));
   const countJoin = () => db.select({ total: count() }).from(workflowRuns).innerJoin(workflowArtifacts, eq(workflowArtifacts.runId, workflowRuns.id));
-  const repoList = preparedOnFirstUse(() => join().where(ofRepo).orderBy(...newestFirst).limit(p("limit")).offset(p("offset")).prepare());
-  const repoListNamed = preparedOnFirstUse(() => join().where(named).orderBy(...newestFirst).limit(p("limit")).offset(p("offset")).prepare());
+  const repoList = preparedOnFirstUse(() => join().where(ofRepo).orderBy(...newestFirst).limit(pageTerm("limit")).offset(pageTerm("offset")).prepare());
+  const repoListNamed = preparedOnFirstUse(() => join().where(named).orderBy(...newestFirst).limit(pageTerm("limit")).offset(pageTerm("offset")).prepare());
   const repoTotal = preparedOnFirstUse(() => countJoin().where(ofRepo).prepare());
   const repoTotalNamed = preparedOnFirstUse(() => countJoin().where(named).prepare());
   // No LIMIT, by the primary key: see the runs' byId.
-  const one = preparedOnFirstUse(() => join().where(and(ofRepo, eq(workflowArtifacts.id, p("id")))).prepare());
+  const one = preparedOnFirstUse(() => join().where(and(ofRepo, eq(workflowArtifacts.id, param("id")))).prepare());
 
   return {
     /** Artifacts of a run the caller has already found in its repository. */

@@ -1,3 +1,5 @@
+import { sql } from "drizzle-orm";
+import type { Placeholder, SQL } from "drizzle-orm";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import type * as schema from "../../db/schema.ts";
 
@@ -27,4 +29,27 @@ export function preparedOnFirstUse<S extends Runnable>(prepare: () => S): Pick<S
     get: (params) => (statement ??= prepare()).get(params),
     all: (params) => (statement ??= prepare()).all(params),
   } as Pick<S, "values" | "get" | "all">;
+}
+
+/**
+ * A statement's parameter, written `+?`. SQLite (3.54, Bun's) marks a prepared statement to be
+ * compiled again whenever a parameter its planner looked at is bound anew: a LIMIT's, or an
+ * equality's beside an ORDER BY. Every runs page, jobs page and day count was so prepared
+ * again at every call: a one-row walk of the listing index cost 8-10 µs bound as `?`, 0.4 µs
+ * as `+?` or as literals. Under a unary plus the planner sees an expression, not a parameter;
+ * the value is the same, and an index on the column is used the same (the plus is on the
+ * value's side, not the column's).
+ */
+export function param(name: string): SQL {
+  return sql`+${sql.placeholder(name)}`;
+}
+
+/**
+ * A LIMIT or OFFSET, for the builders' `.limit()` and `.offset()` (typed to take a number or
+ * a placeholder; at runtime, SQL): the named parameter under a plus, or a number written into
+ * the statement. A number given to the builder is bound: `limit ?` made a lookup of one row
+ * by its key compile again at each call too (3.3 µs against 0.5).
+ */
+export function pageTerm(value: "limit" | "offset" | number): Placeholder {
+  return (typeof value === "number" ? sql.raw(String(Math.trunc(value))) : param(value)) as unknown as Placeholder;
 }

@@ -3,7 +3,7 @@
 import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
 import { workflowJobs, workflowRuns, workflowSteps } from "../../db/schema.ts";
 import type { WorkflowJob, WorkflowStep } from "../../db/schema.ts";
-import { preparedOnFirstUse } from "./database.ts";
+import { pageTerm, param, preparedOnFirstUse } from "./database.ts";
 import type { ServiceDatabase } from "./database.ts";
 import { rowReader } from "./row-reader.ts";
 import type { Slice } from "./runs.ts";
@@ -11,7 +11,6 @@ import type { Slice } from "./runs.ts";
 /** Which attempt's jobs: one attempt by number, or every attempt in order. */
 export type AttemptSelector = number | "all";
 
-const p = (name: string) => sql.placeholder(name);
 const jobRows = rowReader(workflowJobs);
 const stepRows = rowReader(workflowSteps);
 const jobs = (rows: unknown) => (rows as unknown[][]).map((row) => jobRows.read(row));
@@ -19,34 +18,34 @@ const steps = (rows: unknown) => (rows as unknown[][]).map((row) => stepRows.rea
 
 export function jobQueries(db: ServiceDatabase) {
   const ofAttempt = preparedOnFirstUse(() => db.select().from(workflowJobs)
-    .where(and(eq(workflowJobs.runId, p("runId")), eq(workflowJobs.runAttempt, p("attempt"))))
+    .where(and(eq(workflowJobs.runId, param("runId")), eq(workflowJobs.runAttempt, param("attempt"))))
     .orderBy(asc(workflowJobs.jobIndex))
-    .limit(p("limit")).offset(p("offset"))
+    .limit(pageTerm("limit")).offset(pageTerm("offset"))
     .prepare());
   const countOfAttempt = preparedOnFirstUse(() => db.select({ total: count() }).from(workflowJobs)
-    .where(and(eq(workflowJobs.runId, p("runId")), eq(workflowJobs.runAttempt, p("attempt"))))
+    .where(and(eq(workflowJobs.runId, param("runId")), eq(workflowJobs.runAttempt, param("attempt"))))
     .prepare());
   const ofAll = preparedOnFirstUse(() => db.select().from(workflowJobs)
-    .where(eq(workflowJobs.runId, p("runId")))
+    .where(eq(workflowJobs.runId, param("runId")))
     .orderBy(asc(workflowJobs.runAttempt), asc(workflowJobs.jobIndex))
-    .limit(p("limit")).offset(p("offset"))
+    .limit(pageTerm("limit")).offset(pageTerm("offset"))
     .prepare());
   const countOfAll = preparedOnFirstUse(() => db.select({ total: count() }).from(workflowJobs)
-    .where(eq(workflowJobs.runId, p("runId")))
+    .where(eq(workflowJobs.runId, param("runId")))
     .prepare());
   // A job is reached through its run, so that a job id of another repository does not exist here.
   const byId = preparedOnFirstUse(() => db.select({ job: workflowJobs }).from(workflowJobs)
     .innerJoin(workflowRuns, eq(workflowRuns.id, workflowJobs.runId))
-    .where(and(eq(workflowJobs.id, p("jobId")), eq(workflowRuns.repoId, p("repoId"))))
+    .where(and(eq(workflowJobs.id, param("jobId")), eq(workflowRuns.repoId, param("repoId"))))
     // No LIMIT, by the primary key: see the runs' byId.
     .prepare());
   const stepsOfJob = preparedOnFirstUse(() => db.select().from(workflowSteps)
-    .where(eq(workflowSteps.jobId, p("jobId")))
+    .where(eq(workflowSteps.jobId, param("jobId")))
     .orderBy(asc(workflowSteps.number))
     .prepare());
   // Several jobs' steps in one prepared statement: the ids go in as one JSON array.
   const stepsOfJobs = preparedOnFirstUse(() => db.select().from(workflowSteps)
-    .where(inArray(workflowSteps.jobId, sql`(SELECT value FROM json_each(${p("jobIds")}))`))
+    .where(inArray(workflowSteps.jobId, sql`(SELECT value FROM json_each(${param("jobIds")}))`))
     .orderBy(asc(workflowSteps.jobId), asc(workflowSteps.number))
     .prepare());
 

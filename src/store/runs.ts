@@ -4,7 +4,7 @@ import { and, count, desc, eq, getTableColumns, gt, gte, lt, lte, sql } from "dr
 import type { AnyColumn, SQL, SQLWrapper } from "drizzle-orm";
 import { accounts, runDayMs, runDays, workflowRuns } from "../../db/schema.ts";
 import type { RunStatus, WorkflowRun } from "../../db/schema.ts";
-import { preparedOnFirstUse } from "./database.ts";
+import { pageTerm, param, preparedOnFirstUse } from "./database.ts";
 import type { Runnable } from "./database.ts";
 import type { ServiceDatabase } from "./database.ts";
 import { defaults } from "../defaults.ts";
@@ -71,22 +71,21 @@ const filterKeys: readonly FilterKey[] = [
   "createdFrom", "createdTo",
 ];
 
-const p = (name: string) => sql.placeholder(name);
 const cmp = (inclusive: boolean | undefined, strict: typeof gt, loose: typeof gte) => (inclusive ? loose : strict);
 
 /** What an equality filter tests: a column of the run, and what it must equal; null for the creation bounds. */
 function equalityOf(key: FilterKey): { column: AnyColumn; value: SQLWrapper } | null {
   const r = workflowRuns;
   switch (key) {
-    case "workflowId": return { column: r.workflowId, value: p("workflowId") };
-    case "workflowFile": return { column: r.workflowFile, value: p("workflowFile") };
-    case "headRef": return { column: r.headRef, value: p("headRef") };
-    case "actorLogin": return { column: r.actorId, value: sql`(SELECT ${accounts.id} FROM ${accounts} WHERE ${accounts.login} = ${p("actorLogin")})` };
-    case "event": return { column: r.event, value: p("event") };
-    case "status": return { column: r.status, value: p("status") };
-    case "conclusion": return { column: r.conclusion, value: p("conclusion") };
-    case "headSha": return { column: r.headSha, value: p("headSha") };
-    case "runId": return { column: r.id, value: p("runId") };
+    case "workflowId": return { column: r.workflowId, value: param("workflowId") };
+    case "workflowFile": return { column: r.workflowFile, value: param("workflowFile") };
+    case "headRef": return { column: r.headRef, value: param("headRef") };
+    case "actorLogin": return { column: r.actorId, value: sql`(SELECT ${accounts.id} FROM ${accounts} WHERE ${accounts.login} = ${param("actorLogin")})` };
+    case "event": return { column: r.event, value: param("event") };
+    case "status": return { column: r.status, value: param("status") };
+    case "conclusion": return { column: r.conclusion, value: param("conclusion") };
+    case "headSha": return { column: r.headSha, value: param("headSha") };
+    case "runId": return { column: r.id, value: param("runId") };
     case "createdFrom": case "createdTo": return null;
   }
 }
@@ -96,8 +95,8 @@ function conditionFor(key: FilterKey, filter: RunFilter): SQL {
   if (equality !== null) return eq(equality.column, equality.value);
   const r = workflowRuns;
   return key === "createdFrom"
-    ? cmp(filter.createdFromInclusive, gt, gte)(r.createdAt, p("createdFrom"))
-    : cmp(filter.createdToInclusive, lt, lte)(r.createdAt, p("createdTo"));
+    ? cmp(filter.createdFromInclusive, gt, gte)(r.createdAt, param("createdFrom"))
+    : cmp(filter.createdToInclusive, lt, lte)(r.createdAt, param("createdTo"));
 }
 
 /**
@@ -163,25 +162,25 @@ export function runQueries(db: ServiceDatabase, factsAt: (version: DataVersion) 
   // the SQL shape (and so the index SQLite picks) depends on which filters are present.
   const listings = new Map<string, { page: ReturnType<typeof preparePage>; total: ReturnType<typeof prepareTotal>; walk: ReturnType<typeof prepareWalk> }>();
   const whereFor = (keys: FilterKey[], filter: RunFilter) =>
-    and(eq(workflowRuns.repoId, p("repoId")), ...keys.map((k) => conditionFor(k, filter)));
+    and(eq(workflowRuns.repoId, param("repoId")), ...keys.map((k) => conditionFor(k, filter)));
   // A page is found in two steps: its keys by an index-only walk of the filter's own index (so
   // the rows a deep page skips are never read), then just those rows, from the listing index
   // (0005_run_listing.sql), where a repository's runs lie side by side, not from the table.
   const pageWhere = (where: SQL | undefined) => {
     const keys = db.select({ createdAt: workflowRuns.createdAt, id: workflowRuns.id }).from(workflowRuns).where(where)
       .orderBy(...runsNewestFirst)
-      .limit(p("limit")).offset(p("offset"));
+      .limit(pageTerm("limit")).offset(pageTerm("offset"));
     return base()
-      .where(and(eq(workflowRuns.repoId, p("repoId")), sql`(${workflowRuns.createdAt}, ${workflowRuns.id}) in ${keys}`))
+      .where(and(eq(workflowRuns.repoId, param("repoId")), sql`(${workflowRuns.createdAt}, ${workflowRuns.id}) in ${keys}`))
       .orderBy(...runsNewestFirst).prepare();
   };
   const preparePage = (keys: FilterKey[], filter: RunFilter) => pageWhere(whereFor(keys, filter));
   // The walk: the listing index from the newest run down to `floor` (the first of the days that
   // bound it), each row tested on its own columns.
   const prepareWalk = (keys: FilterKey[], filter: RunFilter) => preparedOnFirstUse(() => base()
-    .where(and(eq(workflowRuns.repoId, p("repoId")), gte(workflowRuns.createdAt, p("floor")), ...keys.map((k) => residualFor(k, filter))))
+    .where(and(eq(workflowRuns.repoId, param("repoId")), gte(workflowRuns.createdAt, param("floor")), ...keys.map((k) => residualFor(k, filter))))
     .orderBy(...runsNewestFirst)
-    .limit(p("limit")).offset(p("offset")).prepare());
+    .limit(pageTerm("limit")).offset(pageTerm("offset")).prepare());
   const prepareTotal = (keys: FilterKey[], filter: RunFilter) =>
     db.select({ total: count() }).from(workflowRuns).where(whereFor(keys, filter)).prepare();
   // A large repository's count walks its whole index range: remember it until the data changes.
@@ -206,12 +205,12 @@ export function runQueries(db: ServiceDatabase, factsAt: (version: DataVersion) 
   const hasRunDays = db.get<[number]>(sql`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'run_days'`)[0] === 1;
   function dayListing() {
     const allDays = preparedOnFirstUse(() => db.select({ day: runDays.day, runs: runDays.runs }).from(runDays)
-      .where(eq(runDays.repoId, p("repoId"))).orderBy(desc(runDays.day)).prepare());
+      .where(eq(runDays.repoId, param("repoId"))).orderBy(desc(runDays.day)).prepare());
     // One walk of the listing index from that day: the rows it skips are of that day only.
     const fromDay = preparedOnFirstUse(() => base()
-      .where(and(eq(workflowRuns.repoId, p("repoId")), lt(workflowRuns.createdAt, p("bound"))))
+      .where(and(eq(workflowRuns.repoId, param("repoId")), lt(workflowRuns.createdAt, param("bound"))))
       .orderBy(...runsNewestFirst)
-      .limit(p("limit")).offset(p("offset")).prepare());
+      .limit(pageTerm("limit")).offset(pageTerm("offset")).prepare());
     // A repository's day counts, remembered per data version: a few hundred bytes (180 days at
     // most on the million-run file), where reading them (the newest with the sum of all) was
     // 22 µs of a first page's 50 in SQLite alone, and 49 µs in the mixed workload.
@@ -278,7 +277,7 @@ export function runQueries(db: ServiceDatabase, factsAt: (version: DataVersion) 
   // No LIMIT: the id is the primary key. drizzle binds a limit as a parameter, and Bun's SQLite
   // (3.54) took 8 µs for this statement with `limit ?` against 1 µs without (in a transaction).
   const byId = preparedOnFirstUse(() => base()
-    .where(and(eq(workflowRuns.repoId, p("repoId")), eq(workflowRuns.id, p("runId"))))
+    .where(and(eq(workflowRuns.repoId, param("repoId")), eq(workflowRuns.id, param("runId"))))
     .prepare());
 
   return {

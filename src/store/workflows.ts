@@ -2,33 +2,32 @@
 import { and, asc, count, eq, or, sql } from "drizzle-orm";
 import { workflows } from "../../db/schema.ts";
 import type { Workflow } from "../../db/schema.ts";
-import { preparedOnFirstUse } from "./database.ts";
+import { pageTerm, param, preparedOnFirstUse } from "./database.ts";
 import type { ServiceDatabase } from "./database.ts";
 import type { Slice } from "./runs.ts";
 
-const p = (name: string) => sql.placeholder(name);
 
 
 export function workflowQueries(db: ServiceDatabase) {
   const list = preparedOnFirstUse(() => db.select().from(workflows)
-    .where(eq(workflows.repoId, p("repoId")))
+    .where(eq(workflows.repoId, param("repoId")))
     .orderBy(asc(workflows.id))
-    .limit(p("limit")).offset(p("offset"))
+    .limit(pageTerm("limit")).offset(pageTerm("offset"))
     .prepare());
-  const total = preparedOnFirstUse(() => db.select({ total: count() }).from(workflows).where(eq(workflows.repoId, p("repoId"))).prepare());
+  const total = preparedOnFirstUse(() => db.select({ total: count() }).from(workflows).where(eq(workflows.repoId, param("repoId"))).prepare());
   const byId = preparedOnFirstUse(() => db.select().from(workflows)
     // No LIMIT, by the primary key: see the runs' byId.
-    .where(and(eq(workflows.repoId, p("repoId")), eq(workflows.id, p("id"))))
+    .where(and(eq(workflows.repoId, param("repoId")), eq(workflows.id, param("id"))))
     .prepare());
   const byFile = preparedOnFirstUse(() => db.select().from(workflows)
     .where(and(
-      eq(workflows.repoId, p("repoId")),
+      eq(workflows.repoId, param("repoId")),
       // Exact and case-sensitive, as GitHub's: `ci.yml` names `.shithub/workflows/ci.yml`,
       // `CI.yml` does not (LIKE folds ASCII case, and its wildcards would need escaping).
-      or(eq(workflows.path, p("path")), sql`substr(${workflows.path}, -length(${p("suffix")})) = ${p("suffix")}`),
+      or(eq(workflows.path, param("path")), sql`substr(${workflows.path}, -length(${param("suffix")})) = ${param("suffix")}`),
     ))
     .orderBy(asc(workflows.id))
-    .limit(1).prepare());
+    .limit(pageTerm(1)).prepare());
 
   return {
     listWorkflows(repoId: number, page: Slice): { workflows: Workflow[]; total: number } {

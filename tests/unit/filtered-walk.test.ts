@@ -50,7 +50,7 @@ beforeAll(async () => {
   opened.sqlite.prepare = ((query: string, ...rest: []) => {
     const statement = prepare(query, ...rest);
     const kind = query.includes(") in (select") ? "keys"
-      : !query.startsWith("select count(*)") && query.includes('"workflow_runs"."created_at" >= ?') ? "walk" : null;
+      : !query.startsWith("select count(*)") && query.includes('"workflow_runs"."created_at" >= +?') ? "walk" : null;
     if (kind === null) return statement;
     if (kind === "walk") walks.push(query);
     const values = statement.values.bind(statement);

@@ -90,7 +90,7 @@ describe("every listing is an index walk in list order, not a sort", () => {
   test("no filter: the page is one walk of workflow_runs_repo_listing from its day (run_days), rows and all", () => {
     // Its statement is prepared by the first listing that needs it.
     runs.listRuns(1, {}, { limit: 30, offset: 0 }, null);
-    const page = prepared.find((q) => !q.includes(" in (select") && q.includes('"workflow_runs"."created_at" < ?'));
+    const page = prepared.find((q) => !q.includes(" in (select") && q.includes('"workflow_runs"."created_at" < +?'));
     expect(page).toBeDefined();
     const plan = planOf(page!).map((r) => r.detail).join("\n");
     expect(plan).toBe("SEARCH workflow_runs USING COVERING INDEX workflow_runs_repo_listing (repo_id=? AND created_at<?)");
