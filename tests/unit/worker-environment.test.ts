@@ -1,7 +1,7 @@
 // What a worker of `serve --workers N` is started with, besides the supervisor's environment
 // (src/runtime/bun/workers.ts): the memory its collector paces itself by.
 import { describe, expect, test } from "bun:test";
-import { workerEnvironment } from "../../src/runtime/bun/workers.ts";
+import { heapGrowthWithAnswers, workerEnvironment } from "../../src/runtime/bun/workers.ts";
 
 const mib = 1024 ** 2;
 const gib = 1024 ** 3;
@@ -19,7 +19,15 @@ describe("a worker's environment", () => {
   test("the rest of the environment as given, and a figure set there already kept", () => {
     const given = { PATH: "/bin", ACTIONS_RUNS_WORKER: "1" };
     expect(workerEnvironment(given, { responseCacheBytes: 0, workers: 2 }, 8 * gib)).toEqual({ ...given, BUN_JSC_forceRAMSize: String(2 * gib) });
-    const operator = { ...given, BUN_JSC_forceRAMSize: "123456789" };
+    const operator = { ...given, BUN_JSC_forceRAMSize: "123456789", BUN_JSC_smallHeapGrowthFactor: "2" };
     expect(workerEnvironment(operator, { responseCacheBytes: 128 * mib, workers: 2 }, 8 * gib)).toEqual(operator);
+  });
+
+  test("a heap that holds remembered answers grows by half before its next collection; one that does not, as JavaScriptCore chooses", () => {
+    const growth = (budget: number) => workerEnvironment({}, { responseCacheBytes: budget, workers: 2 }, 8 * gib).BUN_JSC_smallHeapGrowthFactor;
+    expect(growth(128 * mib)).toBe(heapGrowthWithAnswers);
+    expect(Number(heapGrowthWithAnswers)).toBeLessThan(2);
+    expect(growth(1 * mib)).toBe(heapGrowthWithAnswers);
+    expect(growth(0)).toBeUndefined();
   });
 });
