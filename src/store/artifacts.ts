@@ -1,11 +1,10 @@
-import { and, asc, count, desc, eq, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq } from "drizzle-orm";
 import { getTableColumns } from "drizzle-orm";
 import { workflowArtifacts, workflowRuns } from "../../db/schema.ts";
 import type { WorkflowArtifact } from "../../db/schema.ts";
 import { pageTerm, param, preparedOnFirstUse } from "./database.ts";
 import type { ServiceDatabase } from "./database.ts";
 import type { Slice } from "./runs.ts";
-
 
 /** An artifact with what GitHub's `artifact.workflow_run` tells of the run that made it. */
 export interface ArtifactRecord extends WorkflowArtifact {

@@ -36,9 +36,9 @@ export function preparedOnFirstUse<S extends Runnable>(prepare: () => S): Pick<S
  * a prepared statement to be compiled again whenever a parameter its planner looked at is
  * bound anew: a LIMIT's, or an equality's beside an ORDER BY. Every runs page, jobs page and
  * day count was so prepared again at every call: a one-row walk of the listing index cost
- * 8-10 µs bound as `?`, 0.4 µs as `+?` or as literals (under Deno, 11 µs against 1.2). Under a unary plus the planner sees an expression, not a parameter;
- * the value is the same, and an index on the column is used the same (the plus is on the
- * value's side, not the column's).
+ * 8-10 µs bound as `?`, 0.4 µs as `+?` or as literals (under Deno, 11 µs against 1.2). Under a
+ * unary plus the planner sees an expression, not a parameter; the value is the same, and an
+ * index on the column is used the same (the plus is on the value's side, not the column's).
  */
 export function param(name: string): SQL {
   return sql`+${sql.placeholder(name)}`;

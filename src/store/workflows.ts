@@ -6,8 +6,6 @@ import { pageTerm, param, preparedOnFirstUse } from "./database.ts";
 import type { ServiceDatabase } from "./database.ts";
 import type { Slice } from "./runs.ts";
 
-
-
 export function workflowQueries(db: ServiceDatabase) {
   const list = preparedOnFirstUse(() => db.select().from(workflows)
     .where(eq(workflows.repoId, param("repoId")))
